@@ -1,0 +1,1 @@
+"""The document model shared by every stage: manifest, metadata, page results, errors."""

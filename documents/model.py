@@ -1,0 +1,130 @@
+"""Plain data that flows through the pipeline and is stored as `manifest.json`."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+PIPELINE_VERSION = "1"
+
+VISIBILITIES = ("private", "shared", "public")
+STATUSES = ("queued", "processing", "processed", "failed")
+
+DOC_TYPES = (
+    "resolution", "decision", "directive", "regulation", "press_release", "notice", "guidance", "plan",
+    "report", "meeting_minutes", "submission", "contract", "official_letter", "dispatch", "invitation",
+    "circular", "public_notice", "permit", "license", "certificate", "land_record", "inspection_record",
+    "application", "other",
+)
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601, second precision."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def document_id(sha256_hex: str, agency: str) -> str:
+    """Id derived from content and owning agency: the same bytes for the same agency give the same id."""
+    return hashlib.sha256(f"{agency}\0{sha256_hex}".encode()).hexdigest()[:24]
+
+
+@dataclass
+class Metadata:
+    """What metadata extraction reads off a document (or a legacy manifest supplies)."""
+
+    title: str | None = None
+    doc_type: str = "other"
+    doc_number: str | None = None
+    issued_date: str | None = None  # ISO yyyy-mm-dd
+    dates: list[str] = field(default_factory=list)
+    issuing_body: str | None = None
+    language: str | None = None  # Tesseract code: vie, urd, ara, eng
+    page_count: int = 0
+    ocr_confidence: float | None = None  # mean word confidence 0-100 over OCR'd pages
+
+
+@dataclass
+class PageSummary:
+    """One page's result as recorded in the manifest (text and word boxes live in their own objects)."""
+
+    number: int
+    method: str  # "ocr" or "text_layer"
+    lang: str
+    width: int = 0
+    height: int = 0
+    confidence: float | None = None
+    rotation: int = 0
+    skew: float = 0.0
+    chars: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class OriginalFile:
+    """The stored original: where it came from and what it is."""
+
+    filename: str
+    kind: str  # png, jpeg, tiff, pdf, webp, bmp, gif, heic
+    ext: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class Manifest:
+    """`documents/<id>/manifest.json`: the system-of-record description of one document."""
+
+    id: str
+    agency: str
+    original: OriginalFile
+    visibility: str = "private"
+    shared_with: list[str] = field(default_factory=list)
+    status: str = "queued"
+    error: str | None = None
+    lang: str = "auto"
+    batch: str | None = None
+    dossier: str | None = None
+    tags: list[str] = field(default_factory=list)
+    metadata: Metadata = field(default_factory=Metadata)
+    metadata_source: dict[str, str] = field(default_factory=dict)  # field -> "extracted" | "manifest"
+    pages: list[PageSummary] = field(default_factory=list)
+    pipeline_version: str = PIPELINE_VERSION
+    created_at: str = field(default_factory=now_iso)
+    updated_at: str = field(default_factory=now_iso)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        """Inverse of `to_dict`; unknown keys (from newer versions) are ignored."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["original"] = OriginalFile(**data["original"])
+        known["metadata"] = Metadata(**{k: v for k, v in (data.get("metadata") or {}).items()
+                                         if k in Metadata.__dataclass_fields__})
+        known["pages"] = [PageSummary(**{k: v for k, v in p.items() if k in PageSummary.__dataclass_fields__})
+                          for p in data.get("pages") or []]
+        return cls(**known)
+
+
+def original_key(doc_id: str, ext: str) -> str:
+    """Store key of a document's original."""
+    return f"documents/{doc_id}/original.{ext}"
+
+
+def manifest_key(doc_id: str) -> str:
+    """Store key of a document's manifest."""
+    return f"documents/{doc_id}/manifest.json"
+
+
+def page_key(doc_id: str, number: int, what: str) -> str:
+    """Store key of a per-page derivative: `what` is e.g. `png`, `txt`, `words.json`, `hocr`, `thumb.jpg`."""
+    return f"documents/{doc_id}/pages/{number:04d}.{what}"
+
+
+def derivative_key(doc_id: str, name: str) -> str:
+    """Store key of a whole-document derivative such as `searchable.pdf` or `text.txt`."""
+    return f"documents/{doc_id}/{name}"
