@@ -1,0 +1,144 @@
+"""The search index contract shared by every backend (embedded tantivy, Elasticsearch).
+
+The index is derived data: everything in it can be rebuilt from the object store (`records reindex`).
+Access control is applied inside `SearchIndex.search` from `SearchRequest.access`; the query text can never widen it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+VISIBILITIES = ("private", "shared", "public")
+SORTS = ("relevance", "date_desc", "date_asc")
+FACETS = ("agency", "doc_type", "language", "year", "dossier")
+
+
+@dataclass
+class IndexedPage:
+    """The text of one page (1-based page number)."""
+
+    number: int
+    text: str
+
+
+@dataclass
+class IndexDoc:
+    """One document as the index sees it: metadata, ACL and the text of every page."""
+
+    id: str
+    agency: str
+    visibility: str  # "private" | "shared" | "public"
+    shared_with: list[str]
+    title: str | None
+    doc_type: str
+    doc_number: str | None
+    issued_date: str | None  # ISO date (YYYY-MM-DD)
+    language: str | None
+    issuing_body: str | None
+    dossier: str | None
+    dossier_title: str | None
+    tags: list[str]
+    created_at: str  # ISO timestamp
+    pages: list[IndexedPage]
+
+
+@dataclass
+class Access:
+    """Who is asking. `all_agencies` is for the local administrator and the admin role."""
+
+    agency: str | None
+    all_agencies: bool = False
+
+
+@dataclass
+class SearchRequest:
+    """A search: the user's query text plus filters. `query == ""` lists everything visible, newest first."""
+
+    query: str
+    access: Access
+    agency: str | None = None
+    doc_type: str | None = None
+    language: str | None = None
+    date_from: str | None = None  # ISO date, inclusive, on issued_date
+    date_to: str | None = None  # ISO date, inclusive, on issued_date
+    dossier: str | None = None
+    limit: int = 20
+    offset: int = 0
+    sort: str = "relevance"  # or "date_desc", "date_asc"
+
+
+@dataclass
+class Hit:
+    """One matching document. `highlights` are HTML-escaped snippets with matches in <mark>…</mark>."""
+
+    id: str
+    title: str | None
+    score: float
+    agency: str
+    doc_type: str
+    language: str | None
+    issued_date: str | None
+    doc_number: str | None
+    dossier: str | None
+    highlights: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)  # page numbers on which the query matched
+
+
+@dataclass
+class SearchResult:
+    """`total` counts every visible matching document; `facets` maps facet name -> value -> count."""
+
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class IndexCorrupt(RuntimeError):
+    """The index files cannot be opened or read. The index is derived data: run `records reindex`."""
+
+
+def is_visible(doc: IndexDoc, access: Access) -> bool:
+    """The access rule, written once for tests and for backends that filter in Python."""
+    if access.all_agencies:
+        return True
+    if doc.visibility == "public":
+        return True
+    if access.agency is None:
+        return False
+    if doc.agency == access.agency:
+        return True
+    return doc.visibility == "shared" and access.agency in doc.shared_with
+
+
+class SearchIndex(ABC):
+    """A full-text index of documents with page-level hits, facets and server-side access control."""
+
+    @abstractmethod
+    def upsert(self, docs: Iterable[IndexDoc]) -> None:
+        """Add or replace documents by id (idempotent), in bulk; durable when it returns."""
+
+    @abstractmethod
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove documents by id; unknown ids are ignored."""
+
+    @abstractmethod
+    def search(self, req: SearchRequest) -> SearchResult:
+        """Ranked, access-filtered, faceted, paginated results for one request."""
+
+    @abstractmethod
+    def get(self, doc_id: str) -> IndexDoc | None:
+        """The document as indexed, or None."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """Number of documents (not pages) in the index."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every document (before a full reindex)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release files / connections. Safe to call twice."""
