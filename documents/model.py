@@ -89,6 +89,7 @@ class Manifest:
     tags: list[str] = field(default_factory=list)
     metadata: Metadata = field(default_factory=Metadata)
     metadata_source: dict[str, str] = field(default_factory=dict)  # field -> "extracted" | "manifest"
+    supplied: dict[str, Any] = field(default_factory=dict)  # metadata given at import; wins over extraction
     pages: list[PageSummary] = field(default_factory=list)
     pipeline_version: str = PIPELINE_VERSION
     created_at: str = field(default_factory=now_iso)

@@ -1,0 +1,62 @@
+"""`records ingest PATH...`: files, folders (recursive) and zip archives into the archive."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cli.common import backends, json_flag
+from cli.output import print_json, progress
+from ingest.intake import LANGS, IngestOptions, ingest_paths
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("ingest", help="ingest scans: files, folders (recursive) or zip archives",
+                       description="Store each file durably, clean it up, OCR it, extract its metadata and index it. "
+                                   "Every input ends processed, duplicate, rejected or failed (with a reason).")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--agency", help="owning agency (default: RECORDS_AGENCY or 'default')")
+    p.add_argument("--visibility", choices=("private", "shared", "public"), default="private")
+    p.add_argument("--share-with", default="", metavar="B,C", help="agencies to share with (visibility shared)")
+    p.add_argument("--lang", default=None, choices=LANGS, help="OCR language; auto detects the script per page")
+    p.add_argument("--dossier", help="add the documents to this dossier id")
+    p.add_argument("--wait", action="store_true", help="distributed mode: wait until every document is processed")
+    json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    be = backends()
+    settings = be.settings
+    options = IngestOptions(
+        agency=args.agency or settings.default_agency, visibility=args.visibility,
+        shared_with=[a.strip() for a in args.share_with.split(",") if a.strip()],
+        lang=args.lang or settings.default_lang, wait=args.wait or not settings.distributed_queue,
+        dossier=args.dossier,
+    )
+    with progress("ingesting", enabled=not args.json) as bar:
+        accepted: set[int] = set()
+
+        def on_entry(entry) -> None:
+            key = id(entry)
+            if key not in accepted:
+                accepted.add(key)
+                bar.advance(0, total=len(accepted) * 1)  # the total grows as inputs are found
+            if entry.status not in ("queued", "processing"):
+                bar.advance(1, description=Path(entry.path).name[:40])
+
+        result = ingest_paths(args.paths, options, be, on_entry=on_entry)
+    be.close()
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        for entry in result.documents:
+            if entry.status in ("rejected", "failed"):
+                print(f"{entry.status:>9}  {entry.path}: {entry.error}")
+        counts = ", ".join(f"{n} {state}" for state, n in result.counts.items())
+        print(f"batch {result.batch}: {len(result.documents)} files: {counts}")
+    failed = result.counts.get("failed", 0)
+    if failed:
+        sys.stderr.write(f"records: {failed} file(s) failed; see the reasons above\n")
+    return 0

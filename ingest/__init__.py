@@ -1,0 +1,1 @@
+"""Intake: inputs (files, folders, zip archives) become stored originals and ledger entries."""

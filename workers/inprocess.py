@@ -1,0 +1,113 @@
+"""The embedded queue: a pool of worker processes on this machine, one Tesseract thread each.
+
+Pages of all accepted documents flow through one pool, so a batch of one-page scans keeps every core
+busy. At most a few pages per core are in flight, which keeps memory flat on large batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from documents.errors import RecordsError
+from workers.pipeline import assemble, fail, store_page
+from workers.queue import JobQueue, OnDone
+from workers.stages import PageWork, ocr_page, start_document
+
+log = logging.getLogger("records.inprocess")
+IN_FLIGHT_PER_WORKER = 2
+
+
+class InProcessQueue(JobQueue):
+    """Processes documents synchronously in a local process pool (always waits)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+
+    def process(self, doc_ids: Iterable[str], backends, *, wait: bool = True, on_done: OnDone | None = None) -> None:
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # inherited by every Tesseract: one thread per page
+        scratch = Path(tempfile.mkdtemp(prefix="records-work-"))
+        try:
+            self._run(iter(doc_ids), backends, scratch, on_done or (lambda m: None))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _pages(self, doc_ids: Iterator[str], backends, scratch: Path, remaining: dict[str, int],
+               totals: dict[str, int], on_done: OnDone) -> Iterator[PageWork]:
+        """Page work for each document in turn; documents that cannot start are failed right here."""
+        for doc_id in doc_ids:
+            try:
+                works = start_document(backends, doc_id, scratch)
+            except RecordsError as exc:
+                on_done(fail(backends, doc_id, exc.reason))
+                continue
+            remaining[doc_id] = totals[doc_id] = len(works)
+            yield from works
+
+    def _run(self, doc_ids: Iterator[str], backends, scratch: Path, on_done: OnDone) -> None:
+        remaining: dict[str, int] = {}
+        totals: dict[str, int] = {}
+        failed: set[str] = set()
+        works = self._pages(doc_ids, backends, scratch, remaining, totals, on_done)
+        pool = ProcessPoolExecutor(max_workers=self.workers)
+        pending: dict[Future, PageWork] = {}
+        try:
+            while True:
+                while len(pending) < self.workers * IN_FLIGHT_PER_WORKER:
+                    work = next(works, None)
+                    if work is None:
+                        break
+                    pending[pool.submit(ocr_page, work)] = work
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    work = pending.pop(future)
+                    if self._finish_page(future, work, backends, failed, on_done):
+                        pool.shutdown(cancel_futures=True)
+                        pool = ProcessPoolExecutor(max_workers=self.workers)
+                    remaining[work.doc_id] -= 1
+                    if remaining[work.doc_id] == 0:
+                        if work.doc_id not in failed:
+                            self._assemble(backends, work.doc_id, totals[work.doc_id], on_done)
+                        Path(work.path).unlink(missing_ok=True)
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    @staticmethod
+    def _finish_page(future: Future, work: PageWork, backends, failed: set[str], on_done: OnDone) -> bool:
+        """Store a finished page, or fail its document. Returns True when the pool broke and must be replaced."""
+        if work.doc_id in failed:
+            return False
+        try:
+            store_page(backends, work.doc_id, future.result())
+            return False
+        except RecordsError as exc:
+            reason, broken = f"page {work.index + 1}: {exc.reason}", False
+        except BrokenProcessPool:
+            reason, broken = (f"page {work.index + 1}: the OCR process died (out of memory on a very large page?); "
+                              "rescan at a lower resolution"), True
+        except Exception as exc:  # a bug or a library crash on odd input; record it, keep the batch going
+            log.exception("page %s of %s failed", work.index + 1, work.doc_id)
+            reason, broken = f"page {work.index + 1}: processing error ({type(exc).__name__}: {exc})", False
+        failed.add(work.doc_id)
+        on_done(fail(backends, work.doc_id, reason))
+        return broken
+
+    @staticmethod
+    def _assemble(backends, doc_id: str, pages: int, on_done: OnDone) -> None:
+        try:
+            manifest = assemble(backends, doc_id, pages)
+        except RecordsError as exc:
+            manifest = fail(backends, doc_id, exc.reason)
+        except Exception as exc:
+            log.exception("assembling %s failed", doc_id)
+            manifest = fail(backends, doc_id, f"assembling the document failed ({type(exc).__name__}: {exc})")
+        on_done(manifest)
+

@@ -1,0 +1,172 @@
+"""Pipeline stages over one stored document: store each page's results, then assemble the document.
+
+These are plain functions of (backends, document id, data). The in-process pool and the RQ workers
+call the same functions, so either queue gives the same stored result. Every stage overwrites its own
+outputs, so re-running a stage (after a crash or a retry) is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from dataclasses import asdict
+
+from documents.errors import NotFound
+from documents.model import (
+    PIPELINE_VERSION,
+    Manifest,
+    Metadata,
+    PageSummary,
+    derivative_key,
+    manifest_key,
+    now_iso,
+    page_key,
+)
+from workers.backends import Backends
+
+log = logging.getLogger("records.pipeline")
+
+TERMINAL = ("processed", "failed")
+
+
+def load_manifest(backends: Backends, doc_id: str) -> Manifest:
+    """The stored manifest of `doc_id` (raises NotFound)."""
+    return Manifest.from_dict(backends.store.get_json(manifest_key(doc_id)))
+
+
+def save_manifest(backends: Backends, manifest: Manifest) -> None:
+    """Write the manifest back, stamping the update time."""
+    manifest.updated_at = now_iso()
+    backends.store.put_json(manifest_key(manifest.id), manifest.to_dict())
+
+
+def store_page(backends: Backends, doc_id: str, page) -> PageSummary:
+    """Store one page's derivatives (cleaned image, thumbnail, text, word boxes, one-page PDF) and its summary.
+
+    `page` is an `ocr.PageOutput`.
+    """
+    store, n = backends.store, page.number
+    store.put_bytes(page_key(doc_id, n, "png"), page.png, "image/png")
+    store.put_bytes(page_key(doc_id, n, "thumb.jpg"), page.thumb, "image/jpeg")
+    store.put_bytes(page_key(doc_id, n, "txt"), page.text.encode(), "text/plain; charset=utf-8")
+    store.put_bytes(page_key(doc_id, n, "words.json"), json.dumps(page.words, ensure_ascii=False).encode(),
+                    "application/json")
+    store.put_bytes(page_key(doc_id, n, "pdf"), page.pdf, "application/pdf")
+    summary = PageSummary(number=n, method=page.method, lang=page.lang or page.language, width=page.width,
+                          height=page.height, confidence=page.confidence, rotation=page.rotation,
+                          skew=round(page.skew, 2), chars=len(page.text), seconds=round(page.seconds, 3))
+    store.put_json(page_key(doc_id, n, "json"), {**asdict(summary), "language": page.language})
+    log.info(json.dumps({"event": "page", "doc": doc_id, "page": n, "method": page.method, "lang": summary.lang,
+                         "seconds": summary.seconds, "confidence": summary.confidence}))
+    return summary
+
+
+def _document_language(page_infos: list[dict]) -> str | None:
+    """The language holding most characters across pages."""
+    weight: Counter[str] = Counter()
+    for info in page_infos:
+        if info.get("language"):
+            weight[info["language"]] += max(1, info.get("chars", 0))
+    return weight.most_common(1)[0][0] if weight else None
+
+
+def _apply_supplied(manifest: Manifest, extracted: Metadata) -> None:
+    """Values supplied at import win over extracted ones; record where each field came from."""
+    manifest.metadata = extracted
+    manifest.metadata_source = {name: "extracted" for name in asdict(extracted)}
+    for name, value in manifest.supplied.items():
+        if name in Metadata.__dataclass_fields__ and value not in (None, ""):
+            setattr(manifest.metadata, name, value)
+            manifest.metadata_source[name] = "manifest"
+
+
+def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
+    """Combine stored pages into the document: searchable PDF, full text, metadata, manifest, index entry."""
+    from metadata import extract_metadata
+    from ocr import merge_pdfs
+
+    started = time.monotonic()
+    store = backends.store
+    manifest = load_manifest(backends, doc_id)
+    infos = [store.get_json(page_key(doc_id, n, "json")) for n in range(1, page_count + 1)]
+    texts = [store.get_bytes(page_key(doc_id, n, "txt")).decode() for n in range(1, page_count + 1)]
+    pdf = merge_pdfs([store.get_bytes(page_key(doc_id, n, "pdf")) for n in range(1, page_count + 1)])
+    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), pdf, "application/pdf")
+    store.put_bytes(derivative_key(doc_id, "text.txt"), "\n\f\n".join(texts).encode(), "text/plain; charset=utf-8")
+
+    confidences = [i["confidence"] for i in infos if i.get("confidence") is not None]
+    ocr_confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
+    extracted = extract_metadata(texts, _document_language(infos), ocr_confidence=ocr_confidence)
+    _apply_supplied(manifest, extracted)
+    manifest.pages = [PageSummary(**{k: v for k, v in i.items() if k in PageSummary.__dataclass_fields__})
+                      for i in infos]
+    manifest.status, manifest.error = "processed", None
+    manifest.pipeline_version = PIPELINE_VERSION
+    save_manifest(backends, manifest)
+    index_document(backends, manifest, texts)
+    log.info(json.dumps({"event": "assemble", "doc": doc_id, "pages": page_count,
+                         "seconds": round(time.monotonic() - started, 3)}))
+    return manifest
+
+
+def fail(backends: Backends, doc_id: str, reason: str) -> Manifest:
+    """Record that the document failed, with a reason a clerk can act on."""
+    manifest = load_manifest(backends, doc_id)
+    manifest.status, manifest.error = "failed", reason
+    save_manifest(backends, manifest)
+    log.warning(json.dumps({"event": "failed", "doc": doc_id, "reason": reason}, ensure_ascii=False))
+    return manifest
+
+
+def index_doc_for(manifest: Manifest, texts: list[str], dossier_title: str | None = None):
+    """The search-index view of a processed document (`index.base.IndexDoc`)."""
+    from index.base import IndexDoc, IndexedPage
+
+    md = manifest.metadata
+    return IndexDoc(
+        id=manifest.id, agency=manifest.agency, visibility=manifest.visibility,
+        shared_with=list(manifest.shared_with), title=md.title, doc_type=md.doc_type or "other",
+        doc_number=md.doc_number, issued_date=md.issued_date, language=md.language,
+        issuing_body=md.issuing_body, dossier=manifest.dossier, dossier_title=dossier_title,
+        tags=list(manifest.tags), created_at=manifest.created_at,
+        pages=[IndexedPage(number=i + 1, text=t) for i, t in enumerate(texts)],
+    )
+
+
+def page_texts(backends: Backends, manifest: Manifest) -> list[str]:
+    """The stored text of every page of a processed document."""
+    return [backends.store.get_bytes(page_key(manifest.id, p.number, "txt")).decode() for p in manifest.pages]
+
+
+def index_document(backends: Backends, manifest: Manifest, texts: list[str] | None = None) -> None:
+    """(Re)index one processed document from its manifest and page texts."""
+    if texts is None:
+        texts = page_texts(backends, manifest)
+    backends.index.upsert([index_doc_for(manifest, texts, dossier_title(backends, manifest.dossier))])
+
+
+def dossier_title(backends: Backends, dossier: str | None) -> str | None:
+    """The title of a dossier, if the document belongs to one and it is stored."""
+    if not dossier:
+        return None
+    try:
+        return backends.store.get_json(f"dossiers/{dossier}.json").get("title")
+    except NotFound:
+        return None
+
+
+def set_visibility(doc_id: str, visibility: str, shared_with: list[str], backends: Backends) -> Manifest:
+    """Change who may see a document: the manifest (system of record) first, then the index."""
+    from documents.model import VISIBILITIES
+
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
+    manifest = load_manifest(backends, doc_id)
+    manifest.visibility = visibility
+    manifest.shared_with = sorted(set(shared_with)) if visibility == "shared" else []
+    save_manifest(backends, manifest)
+    if manifest.status == "processed":
+        index_document(backends, manifest)
+    return manifest

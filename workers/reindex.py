@@ -1,0 +1,49 @@
+"""Rebuild the search index from the store: every processed document's manifest and page texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from documents.model import Manifest, manifest_key
+from workers.pipeline import dossier_title, index_doc_for, page_texts
+
+
+def index_docs(backends, on_document: Callable[[], None] | None = None) -> Iterator:
+    """IndexDoc for each processed document in the store, streamed."""
+    for doc_id in backends.store.document_ids():
+        manifest = Manifest.from_dict(backends.store.get_json(manifest_key(doc_id)))
+        if manifest.status != "processed":
+            continue
+        if on_document:
+            on_document()
+        yield index_doc_for(manifest, page_texts(backends, manifest), dossier_title(backends, manifest.dossier))
+
+
+def rebuild_index(backends, on_document: Callable[[], None] | None = None) -> int:
+    """Replace the index's contents with what the store holds; returns the number of documents indexed.
+
+    Backends with a `rebuild` (Elasticsearch: new versioned index, then an alias swap) get no downtime;
+    others are cleared and refilled.
+    """
+    count = 0
+
+    def counted() -> Iterator:
+        nonlocal count
+        for doc in index_docs(backends, on_document):
+            count += 1
+            yield doc
+
+    index = backends.index
+    if hasattr(index, "rebuild"):
+        index.rebuild(counted())
+    else:
+        index.clear()
+        batch: list = []
+        for doc in counted():
+            batch.append(doc)
+            if len(batch) >= 500:
+                index.upsert(batch)
+                batch = []
+        if batch:
+            index.upsert(batch)
+    return count
