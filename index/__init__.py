@@ -37,12 +37,19 @@ __all__ = [
 ]
 
 
-def open_index(settings: Settings) -> SearchIndex:
-    """The configured search index backend (imports are lazy so the embedded mode needs no ES client)."""
+def open_index(settings: Settings, *, rebuild: bool = False) -> SearchIndex:
+    """The configured search index backend (imports are lazy so the embedded mode needs no ES client).
+
+    `rebuild=True` (for `records reindex`) starts from an empty index, discarding an old, incompatible or corrupt
+    one instead of raising `IndexCorrupt`.
+    """
     if settings.es_url:
         from index.elastic import ElasticIndex
 
-        return ElasticIndex.from_settings(settings)
+        es = ElasticIndex.from_settings(settings)
+        if rebuild:
+            es.clear()
+        return es
     from index.tantivy_index import TantivyIndex
 
-    return TantivyIndex(settings.home / "index")
+    return TantivyIndex(settings.home / "index", rebuild=rebuild)

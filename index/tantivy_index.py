@@ -1,0 +1,487 @@
+"""The embedded search backend: a tantivy index in a local directory (`RECORDS_HOME/index`).
+
+Page-level hits — design
+------------------------
+Each document is indexed as one **document-level** tantivy document (`is_doc=1`): metadata, ACL fields, title,
+number and the text of all its pages. Ranking, the total, facets, filters, sorting and pagination all run on these,
+so results are exact per document and never need grouping. A document with several pages also gets one **page**
+tantivy document per page (`is_page=1`: id, page number, that page's words and its stored text). A one-page
+document is a single tantivy document that is both (`is_doc=1, is_page=1`), which keeps the common case at one
+document. After the ranked document hits for the requested page of results are known, one small query per hit —
+(any non-negated word or phrase of the query) AND id AND is_page — yields the page numbers the query matched on (in
+page order) and, from the best three pages, the highlighted snippets. Page documents carry no ACL: they are only
+ever reached through the id of a document hit that already passed the access filter.
+
+Every text field is indexed twice, exact (tones kept) and folded (`index.folding`), as space-joined words split by
+Python, so the index, the query compiler and the highlighter agree on words. Each query word is searched in both;
+exact fields are boosted, so the exact-tone match ranks first. Title and document number are boosted over body text.
+BM25 statistics include the page documents of multi-page documents (their words count twice); ranking is relative
+within one index, so this only flattens IDF a little.
+
+Writes: each `upsert`/`delete`/`clear` call opens the writer, deletes by id, adds, commits (atomic: a crash leaves
+the last commit) and releases the writer, so another process (`records reindex`, a worker) can write next; callers
+should batch. Readers get a consistent snapshot per search (`Index.searcher()`), safe from many threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import tantivy
+from tantivy import Occur, Query
+
+from index import query as q
+from index.base import (
+    FACETS,
+    SORTS,
+    VISIBILITIES,
+    Hit,
+    IndexCorrupt,
+    IndexDoc,
+    IndexedPage,
+    SearchIndex,
+    SearchRequest,
+    SearchResult,
+)
+from index.folding import fold_normalized, index_text
+from index.highlight import matcher, snippet
+
+SCHEMA_VERSION = 1
+MARKER = "records-index.json"
+WS = "records_ws"  # whitespace tokenizer: words are split and folded in Python
+
+# (field, boost, folded?) searched for every query word; exact fields outrank their folded twins.
+DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
+    ("number_f", 5.0, True),
+    ("title", 4.5, False),
+    ("title_f", 3.0, True),
+    ("body", 1.5, False),
+    ("body_f", 1.0, True),
+    ("meta_f", 1.0, True),
+)
+PAGE_FIELDS: tuple[tuple[str, float, bool], ...] = (("body", 1.5, False), ("body_f", 1.0, True))
+FACET_SIZE = 50
+MAX_PAGES_PER_HIT = 5000
+HIGHLIGHT_PAGES = 3
+WRITER_HEAP = 256_000_000
+LOCK_WAIT_S = 30.0
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the index writer for too long (e.g. a long `records reindex`); retry later."""
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
+    sb.add_unsigned_field("is_doc", indexed=True)
+    sb.add_unsigned_field("is_page", indexed=True)
+    sb.add_unsigned_field("page_no", stored=True, indexed=True, fast=True)
+    for name in ("body", "body_f", "title", "title_f", "number_f", "meta_f"):
+        sb.add_text_field(name, tokenizer_name=WS)
+    for name in ("agency", "doc_type", "language", "dossier"):
+        sb.add_text_field(name, tokenizer_name="raw", fast=True)
+    sb.add_text_field("readers", tokenizer_name="raw")  # owner + shared_with (when shared)
+    sb.add_unsigned_field("public", indexed=True)
+    sb.add_integer_field("date_num", indexed=True, fast=True)  # issued_date as yyyymmdd
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("sort_key", fast=True)  # yyyymmddHHMMSS of issued_date, else created_at
+    sb.add_bytes_field("meta", stored=True)  # IndexDoc fields except pages, JSON
+    sb.add_bytes_field("text", stored=True)  # page text (page documents only), UTF-8
+    return sb.build()
+
+
+def _date_num(iso: str | None) -> int | None:
+    if not iso:
+        return None
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def _sort_key(doc: IndexDoc) -> int:
+    issued = _date_num(doc.issued_date)
+    if issued is not None:
+        return issued * 1_000_000
+    try:
+        t = datetime.fromisoformat(doc.created_at.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return 0
+    return (t.year * 10000 + t.month * 100 + t.day) * 1_000_000 + t.hour * 10000 + t.minute * 100 + t.second
+
+
+def _check(doc: IndexDoc) -> None:
+    if not doc.id:
+        raise ValueError("IndexDoc.id is empty")
+    if doc.visibility not in VISIBILITIES:
+        raise ValueError(f"document {doc.id}: visibility {doc.visibility!r} is not one of {', '.join(VISIBILITIES)}")
+    if not doc.agency:
+        raise ValueError(f"document {doc.id}: agency is empty")
+
+
+class TantivyIndex(SearchIndex):
+    """`SearchIndex` on tantivy index files in `path` (created if missing)."""
+
+    def __init__(self, path: Path | str, *, rebuild: bool = False) -> None:
+        """Open or create the index. `rebuild=True` discards an existing (possibly corrupt) index first."""
+        self.path = Path(path)
+        self._schema = _schema()
+        self._write_lock = threading.Lock()
+        self._closed = False
+        if rebuild:
+            self._discard()
+        self.path.mkdir(parents=True, exist_ok=True)
+        marker = self.path / MARKER
+        existing = (self.path / "meta.json").exists()
+        if existing:
+            try:
+                version = json.loads(marker.read_text()).get("schema")
+            except (OSError, ValueError):
+                version = None
+            if version != SCHEMA_VERSION:
+                raise IndexCorrupt(
+                    f"the search index in {self.path} was built by another version of Records (schema {version}, "
+                    f"expected {SCHEMA_VERSION}); run `records reindex` to rebuild it from the object store"
+                )
+        try:
+            self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
+            self._index.register_tokenizer(WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+            self._index.reload()
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(
+                f"the search index in {self.path} cannot be opened ({exc}); it is derived data: run "
+                "`records reindex` to rebuild it from the object store"
+            ) from exc
+        if not existing:
+            marker.write_text(json.dumps({"schema": SCHEMA_VERSION}))
+
+    def _discard(self) -> None:
+        """Remove an old index directory, but only if it is one (never a stray user directory)."""
+        if not self.path.exists():
+            return
+        names = {p.name for p in self.path.iterdir()}
+        if names and not ({"meta.json", MARKER} & names):
+            raise ValueError(f"{self.path} does not look like a search index; not deleting it")
+        shutil.rmtree(self.path)
+
+    # ---------------------------------------------------------------- writing
+
+    def _writer(self) -> tantivy.IndexWriter:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                return self._index.writer(heap_size=WRITER_HEAP, num_threads=2)
+            except ValueError as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    if "lock" in str(exc).lower():
+                        raise IndexBusy(f"the search index in {self.path} is being written by another process") from exc
+                    raise
+                time.sleep(0.1)
+
+    def _write(self, fn) -> None:
+        if self._closed:
+            raise RuntimeError("the search index is closed")
+        with self._write_lock:
+            writer = self._writer()
+            try:
+                fn(writer)
+                writer.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+            self._index.reload()
+
+    def _documents(self, doc: IndexDoc) -> list[tantivy.Document]:
+        _check(doc)
+        pages = sorted(doc.pages, key=lambda p: p.number)
+        meta = {k: v for k, v in doc.__dict__.items() if k != "pages"}
+        meta["page_numbers"] = [p.number for p in pages]
+        d = tantivy.Document()
+        d.add_text("id", doc.id)
+        d.add_unsigned("is_doc", 1)
+        d.add_bytes("meta", json.dumps(meta, ensure_ascii=False).encode())
+        page_words = [index_text(p.text) for p in pages]
+        d.add_text("body", " ".join(w[0] for w in page_words))
+        d.add_text("body_f", " ".join(w[1] for w in page_words))
+        if doc.title:
+            exact, folded = index_text(doc.title)
+            d.add_text("title", exact)
+            d.add_text("title_f", folded)
+        if doc.doc_number:
+            d.add_text("number_f", index_text(doc.doc_number)[1])
+        extra = " ".join(x for x in (doc.issuing_body, doc.dossier, doc.dossier_title, *doc.tags) if x)
+        if extra:
+            d.add_text("meta_f", index_text(extra)[1])
+        d.add_text("agency", doc.agency)
+        d.add_text("doc_type", doc.doc_type or "other")
+        if doc.language:
+            d.add_text("language", doc.language)
+        if doc.dossier:
+            d.add_text("dossier", doc.dossier)
+        d.add_text("readers", doc.agency)
+        if doc.visibility == "shared":
+            for a in doc.shared_with:
+                d.add_text("readers", a)
+        d.add_unsigned("public", 1 if doc.visibility == "public" else 0)
+        num = _date_num(doc.issued_date)
+        if num is not None:
+            d.add_integer("date_num", num)
+            d.add_integer("year", num // 10000)
+        d.add_integer("sort_key", _sort_key(doc))
+        if len(pages) == 1:
+            d.add_unsigned("is_page", 1)
+            d.add_unsigned("page_no", pages[0].number)
+            d.add_bytes("text", pages[0].text.encode())
+            return [d]
+        out = [d]
+        for p, (exact, folded) in zip(pages, page_words, strict=True):
+            pd = tantivy.Document()
+            pd.add_text("id", doc.id)
+            pd.add_unsigned("is_page", 1)
+            pd.add_unsigned("page_no", p.number)
+            pd.add_text("body", exact)
+            pd.add_text("body_f", folded)
+            pd.add_bytes("text", p.text.encode())
+            out.append(pd)
+        return out
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> None:
+        """Add or replace documents by id in one commit (the last of duplicate ids in the batch wins)."""
+        latest: dict[str, IndexDoc] = {}
+        for doc in docs:
+            latest[doc.id] = doc
+        if not latest:
+            return
+        built = [self._documents(doc) for doc in latest.values()]  # validate everything before writing anything
+
+        def apply(w: tantivy.IndexWriter) -> None:
+            for doc_id, tdocs in zip(latest, built, strict=True):
+                w.delete_documents_by_term("id", doc_id)
+                for td in tdocs:
+                    w.add_document(td)
+
+        self._write(apply)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove documents (and their pages) by id; unknown ids are ignored."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return
+
+        def apply(w: tantivy.IndexWriter) -> None:
+            for doc_id in ids:
+                w.delete_documents_by_term("id", doc_id)
+
+        self._write(apply)
+
+    def clear(self) -> None:
+        """Remove every document."""
+        self._write(lambda w: w.delete_all_documents())
+
+    # ---------------------------------------------------------------- reading
+
+    def _searcher(self) -> tantivy.Searcher:
+        if self._closed:
+            raise RuntimeError("the search index is closed")
+        return self._index.searcher()
+
+    def _run(self, fn):
+        """Run a read; tantivy errors on a readable-looking index mean damaged files."""
+        try:
+            return fn(self._searcher())
+        except ValueError as exc:
+            raise IndexCorrupt(
+                f"reading the search index in {self.path} failed ({exc}); run `records reindex` to rebuild it"
+            ) from exc
+
+    def count(self) -> int:
+        """Number of documents (not pages)."""
+        return self._run(lambda s: s.search(self._flag("is_doc"), limit=1, count=True).count)
+
+    def get(self, doc_id: str) -> IndexDoc | None:
+        """The indexed document with its pages, or None."""
+
+        def read(s: tantivy.Searcher) -> IndexDoc | None:
+            hits = s.search(self._must([self._term("id", doc_id), self._flag("is_doc")]), limit=1).hits
+            if not hits:
+                return None
+            meta = json.loads(s.doc(hits[0][1]).get_first("meta"))
+            page_hits = s.search(self._must([self._term("id", doc_id), self._flag("is_page")]), limit=100_000).hits
+            pages = []
+            for _, addr in page_hits:
+                pd = s.doc(addr)
+                pages.append(IndexedPage(number=pd.get_first("page_no"), text=pd.get_first("text").decode()))
+            pages.sort(key=lambda p: p.number)
+            meta.pop("page_numbers", None)
+            return IndexDoc(**meta, pages=pages)
+
+        return self._run(read)
+
+    # ---------------------------------------------------------------- query building
+
+    def _term(self, field: str, value) -> Query:
+        return Query.term_query(self._schema, field, value)
+
+    def _flag(self, field: str) -> Query:
+        return Query.term_query(self._schema, field, 1)
+
+    @staticmethod
+    def _must(queries: list[Query]) -> Query:
+        return Query.boolean_query([(Occur.Must, x) for x in queries])
+
+    def _filter(self, x: Query) -> Query:
+        return Query.const_score_query(x, 0.0)
+
+    def _word_query(self, node: q.Term | q.Phrase, fields: tuple[tuple[str, float, bool], ...]) -> Query:
+        words = [node.word] if isinstance(node, q.Term) else list(node.words)
+        folded = [fold_normalized(w) for w in words]
+        clauses = []
+        for field, boost, is_folded in fields:
+            ws = folded if is_folded else words
+            if len(ws) == 1:
+                if node.prefix:
+                    # Words are letters and digits only (folding.tokens), so there is nothing to escape.
+                    x = Query.regex_query(self._schema, field, ws[0] + ".*")
+                else:
+                    x = Query.term_query(self._schema, field, ws[0])
+            elif node.prefix:
+                x = Query.phrase_prefix_query(self._schema, field, ws)
+            else:
+                x = Query.phrase_query(self._schema, field, ws)
+            clauses.append((Occur.Should, Query.boost_query(x, boost)))
+        return Query.boolean_query(clauses)
+
+    def _compile(self, node: q.Node, fields: tuple[tuple[str, float, bool], ...]) -> Query:
+        if isinstance(node, q.Term | q.Phrase):
+            return self._word_query(node, fields)
+        if isinstance(node, q.And):
+            return Query.boolean_query(
+                [
+                    (Occur.MustNot, self._compile(i.item, fields))
+                    if isinstance(i, q.Not)
+                    else (Occur.Must, self._compile(i, fields))
+                    for i in node.items
+                ]
+            )
+        if isinstance(node, q.Or):
+            return Query.boolean_query([(Occur.Should, self._compile(i, fields)) for i in node.items])
+        if isinstance(node, q.Not):  # parser anchors negations; kept for safety
+            return Query.boolean_query(
+                [(Occur.Must, Query.all_query()), (Occur.MustNot, self._compile(node.item, fields))]
+            )
+        if isinstance(node, q.MatchAll):
+            return Query.all_query()
+        return Query.empty_query()
+
+    def _filters(self, req: SearchRequest) -> list[Query]:
+        out = [self._flag("is_doc")]
+        a = req.access
+        if not a.all_agencies:
+            allowed = [(Occur.Should, self._flag("public"))]
+            if a.agency:
+                allowed.append((Occur.Should, self._term("readers", a.agency)))
+            out.append(Query.boolean_query(allowed))
+        for field, value in (
+            ("agency", req.agency),
+            ("doc_type", req.doc_type),
+            ("language", req.language),
+            ("dossier", req.dossier),
+        ):
+            if value:
+                out.append(self._term(field, value))
+        lo, hi = _date_num(req.date_from), _date_num(req.date_to)
+        if (req.date_from and lo is None) or (req.date_to and hi is None):
+            raise ValueError(f"date filter must be an ISO date (YYYY-MM-DD): {req.date_from or ''} {req.date_to or ''}")
+        if lo is not None or hi is not None:
+            out.append(Query.range_query(self._schema, "date_num", tantivy.FieldType.Integer, lo, hi))
+        return [self._filter(x) for x in out]
+
+    # ---------------------------------------------------------------- search
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        """Ranked, access-filtered, faceted, paginated document hits with pages and highlights."""
+        if req.sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {req.sort!r}")
+        limit = max(0, min(int(req.limit), 1000))
+        offset = max(0, int(req.offset))
+        ast = q.parse(req.query)
+        base = self._compile(ast, DOC_FIELDS)
+        full = Query.boolean_query([(Occur.Must, base)] + [(Occur.Must, f) for f in self._filters(req)])
+        sort = req.sort
+        if sort == "relevance" and isinstance(ast, q.MatchAll):
+            sort = "date_desc"
+        terms = q.positive_terms(ast)
+
+        def run(s: tantivy.Searcher) -> SearchResult:
+            if sort == "relevance":
+                res = s.search(full, limit=limit, offset=offset, count=True)
+            else:
+                order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
+                res = s.search(full, limit=limit, offset=offset, count=True, order_by_field="sort_key", order=order)
+            facets = self._facets(s, full) if res.count else {name: {} for name in FACETS}
+            hits = [self._hit(s, key, addr, terms, sort) for key, addr in res.hits]
+            return SearchResult(total=res.count, hits=hits, facets=facets)
+
+        return self._run(run)
+
+    def _facets(self, s: tantivy.Searcher, full: Query) -> dict[str, dict[str, int]]:
+        aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
+        raw = s.aggregate(full, aggs)
+        out: dict[str, dict[str, int]] = {}
+        for name in FACETS:
+            buckets = raw.get(name, {}).get("buckets", [])
+            out[name] = {
+                str(int(b["key"]) if isinstance(b["key"], float) else b["key"]): b["doc_count"] for b in buckets
+            }
+        return out
+
+    def _hit(self, s: tantivy.Searcher, key, addr, terms: list[q.Term | q.Phrase], sort: str) -> Hit:
+        meta = json.loads(s.doc(addr).get_first("meta"))
+        pages: list[int] = []
+        highlights: list[str] = []
+        if terms:
+            located = Query.boolean_query(
+                [
+                    (Occur.Must, self._compile(q.Or(tuple(terms)), PAGE_FIELDS)),
+                    (Occur.Must, self._filter(self._term("id", meta["id"]))),
+                    (Occur.Must, self._filter(self._flag("is_page"))),
+                ]
+            )
+            page_hits = s.search(located, limit=MAX_PAGES_PER_HIT, count=False).hits
+            if page_hits:
+                numbers = s.fast_field_values("page_no", [a for _, a in page_hits])
+                pages = sorted(set(numbers))
+                match = matcher(terms)
+                for _, paddr in page_hits[:HIGHLIGHT_PAGES]:
+                    snip = snippet(s.doc(paddr).get_first("text").decode(), match)
+                    if snip:
+                        highlights.append(snip)
+        return Hit(
+            id=meta["id"],
+            title=meta.get("title"),
+            score=float(key) if sort == "relevance" else 0.0,
+            agency=meta["agency"],
+            doc_type=meta["doc_type"],
+            language=meta.get("language"),
+            issued_date=meta.get("issued_date"),
+            doc_number=meta.get("doc_number"),
+            dossier=meta.get("dossier"),
+            highlights=highlights,
+            pages=pages,
+        )
+
+    def close(self) -> None:
+        """Drop the reader; later calls raise. Safe to call twice."""
+        self._closed = True
