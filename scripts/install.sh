@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install everything Records needs on a Debian machine: Tesseract with its language data and the other
+# system packages, then a virtualenv (.venv) with Records and its Python dependencies.
+#   scripts/install.sh          the runtime
+#   scripts/install.sh --test   also what the test suite needs (Redis, Chromium, test extras)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-osd
+          poppler-utils python3-venv)
+extras=""
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(redis-server chromium maven)
+  extras="[test]"
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if (( ${#missing[@]} )); then
+  sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  echo "installing system packages: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "Records needs Python 3.11 or newer; set PYTHON=/path/to/python3.11" >&2; exit 1; }
+[[ -x .venv/bin/python ]] || "$python" -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/pip install -q --disable-pip-version-check -e ".$extras"

@@ -1,0 +1,69 @@
+"""Shared fixtures: where the shared samples are, a fresh RECORDS_HOME, and the real `records` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("RECORDS_SHARED", REPO.parent / "shared"))
+SAMPLES = SHARED / "samples"
+REALWORLD = SHARED / "realworld"
+
+
+def records_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment for a `records` run on the embedded default in `home`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECORDS_") or k == "RECORDS_SHARED"}
+    env.update(RECORDS_HOME=str(home), OMP_THREAD_LIMIT="1", **extra)
+    return env
+
+
+def run_records(args: list[str], env: dict[str, str], check: bool = True, timeout: int = 900,
+                ) -> subprocess.CompletedProcess:
+    """Run the real command line (`python -m cli.main`, exactly what the `records` script calls)."""
+    proc = subprocess.run([sys.executable, "-m", "cli.main", *args], env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"records {' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def records_json(args: list[str], env: dict[str, str]) -> dict:
+    """Run `records ... --json` and parse its output."""
+    return json.loads(run_records([*args, "--json"], env).stdout)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A fresh, empty RECORDS_HOME."""
+    path = tmp_path / "records-home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def env(home: Path) -> dict[str, str]:
+    """Environment for the embedded default in a fresh RECORDS_HOME."""
+    return records_env(home)
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """The shared sample scans with exact ground truth."""
+    assert SAMPLES.is_dir(), f"shared samples not found at {SAMPLES} (set RECORDS_SHARED)"
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def ingested_samples(tmp_path_factory, samples: Path) -> tuple[dict[str, str], dict]:
+    """All samples ingested once into one RECORDS_HOME (real OCR): (env, ingest summary)."""
+    home = tmp_path_factory.mktemp("samples-home")
+    environment = records_env(home)
+    summary = records_json(["ingest", str(samples), "--agency", "province-a", "--visibility", "public"],
+                           environment)
+    return environment, summary

@@ -1,0 +1,136 @@
+"""Intake: type by content, archive member safety, the batch ledger, duplicates, bad files."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REALWORLD, records_json
+
+from documents.errors import RejectedInput
+from ingest.sniff import sniff
+from ingest.sources import expand, safe_member_name
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(("name", "data", "kind"), [
+    ("scan.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "png"),  # a PNG named .pdf is a PNG
+    ("photo.png", b"\xff\xd8\xff\xe0" + b"\0" * 40, "jpeg"),
+    ("page.dat", b"II*\x00" + b"\0" * 40, "tiff"),
+    ("junk-header.pdf", b"garbage before the header\n%PDF-1.4\n", "pdf"),
+    ("image.bin", b"RIFF\x10\0\0\0WEBPVP8 " + b"\0" * 20, "webp"),
+    ("a.bmp", b"BM" + b"\0" * 40, "bmp"),
+])
+def test_type_is_decided_by_content_not_extension(tmp_path: Path, name: str, data: bytes, kind: str) -> None:
+    assert sniff(_write(tmp_path / name, data)).kind == kind
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("empty.pdf", b"", "empty file"),
+    ("letter.pdf", "Kính gửi: Sở Tài chính\n".encode(), "text file"),
+    ("random.jpg", bytes(range(256)) * 8, "unsupported file type"),
+])
+def test_unsupported_content_is_rejected_with_a_reason(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(RejectedInput, match=reason):
+        sniff(_write(tmp_path / name, data))
+
+
+def test_office_documents_are_refused_not_expanded_as_archives() -> None:
+    with pytest.raises(RejectedInput, match="office document"):
+        sniff(REALWORLD / "paperless-ngx" / "sample.docx")
+
+
+@pytest.mark.parametrize(("name", "safe"), [
+    ("scans/page1.png", "scans/page1.png"),
+    ("./a/./b.png", "a/b.png"),
+    ("../outside.png", None),
+    ("a/../../outside.png", None),
+    ("/etc/passwd", None),
+    ("C:/Windows/x.png", None),
+    ("a\\..\\..\\x.png", None),
+])
+def test_archive_member_names_are_sanitised(name: str, safe: str | None) -> None:
+    assert safe_member_name(name) == safe
+
+
+def test_zip_members_expand_and_unsafe_ones_are_refused(tmp_path: Path, samples: Path) -> None:
+    archive = tmp_path / "batch.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(samples / "s_en_01.png", "folder/s_en_01.png")
+        zf.writestr("../escape.png", (samples / "s_en_01.png").read_bytes())
+        zf.writestr("notes.txt", "not a scan")
+    with expand([archive], max_bytes=10 << 20) as inputs:
+        items = [(i.display, i.local is not None, i.error) for i in inputs]
+    assert items[0] == (f"{archive}/folder/s_en_01.png", True, None)
+    assert items[1][1] is False and "unsafe name" in items[1][2]
+    assert items[2][1] is False and "text file" in items[2][2]
+    assert not (tmp_path.parent / "escape.png").exists()
+
+
+def test_zip_bomb_member_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (50 << 20))
+    with expand([archive], max_bytes=1 << 30) as inputs:
+        (item,) = list(inputs)
+    assert item.local is None and "zip bomb" in item.error
+
+
+def test_bad_files_are_reported_and_good_ones_still_processed(tmp_path: Path, env: dict, samples: Path) -> None:
+    folder = tmp_path / "batch"
+    shutil.copy(samples / "s_en_02.pdf", _write(folder / "good.pdf", b""))
+    _write(folder / "empty.png", b"")
+    jpeg = (samples / "s_en_04.jpg").read_bytes()
+    _write(folder / "truncated.jpg", jpeg[: len(jpeg) // 3])
+    _write(folder / "sub" / "text-renamed.pdf", b"Minutes of the meeting\nnot really a PDF\n")
+
+    summary = records_json(["ingest", str(folder)], env)
+
+    by_name = {Path(d["path"]).name: d for d in summary["documents"]}
+    assert len(summary["documents"]) == 4
+    assert sum(summary["counts"].values()) == 4
+    assert by_name["good.pdf"]["status"] == "processed" and by_name["good.pdf"]["pages"] == 1
+    assert by_name["empty.png"]["status"] == "rejected" and "empty" in by_name["empty.png"]["error"]
+    assert by_name["text-renamed.pdf"]["status"] == "rejected" and "text file" in by_name["text-renamed.pdf"]["error"]
+    assert by_name["truncated.jpg"]["status"] in ("rejected", "failed")
+    assert by_name["truncated.jpg"]["error"]
+
+
+def test_same_folder_twice_is_all_duplicates_and_stores_nothing_new(tmp_path: Path, env: dict, home: Path,
+                                                                    samples: Path) -> None:
+    folder = tmp_path / "twice"
+    folder.mkdir()
+    for name in ("s_en_02.pdf", "s_vi_04.pdf"):
+        shutil.copy(samples / name, folder / name)
+    shutil.copy(samples / "s_en_02.pdf", folder / "copy-of-minutes.pdf")  # same bytes inside one batch
+
+    first = records_json(["ingest", str(folder)], env)
+    assert first["counts"]["processed"] == 2 and first["counts"]["duplicate"] == 1
+    stored = sorted(p.relative_to(home) for p in (home / "store" / "documents").rglob("*"))
+
+    second = records_json(["ingest", str(folder)], env)
+    assert second["counts"] == {"processed": 0, "duplicate": 3, "rejected": 0, "failed": 0}
+    assert {d["duplicate_of"] for d in second["documents"]} == {d["id"] for d in first["documents"]}
+    assert sorted(p.relative_to(home) for p in (home / "store" / "documents").rglob("*")) == stored
+
+
+def test_same_bytes_for_another_agency_is_a_separate_document(tmp_path: Path, env: dict, samples: Path) -> None:
+    a = records_json(["ingest", str(samples / "s_en_02.pdf"), "--agency", "agency-a"], env)
+    b = records_json(["ingest", str(samples / "s_en_02.pdf"), "--agency", "agency-b"], env)
+    assert a["documents"][0]["status"] == b["documents"][0]["status"] == "processed"
+    assert a["documents"][0]["id"] != b["documents"][0]["id"]
+
+
+def test_bad_options_are_refused_before_anything_is_stored(env: dict, home: Path, samples: Path) -> None:
+    from conftest import run_records
+
+    proc = run_records(["ingest", str(samples / "s_en_02.pdf"), "--visibility", "shared"], env, check=False)
+    assert proc.returncode == 2 and "--share-with" in proc.stderr
+    assert not (home / "store" / "documents").exists()
