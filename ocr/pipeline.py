@@ -1,0 +1,220 @@
+"""process_page: one page of a file in, text + word boxes + derivatives out. Runs in a worker process per page."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from documents.errors import RejectedInput
+from ocr import cleanup, tesseract
+from ocr.language import arabic_or_urdu, detect_language, script_of
+from ocr.models import PageOutput
+from ocr.pdfs import extract_page
+from ocr.sources import load_image_page, open_pdf, render_pdf_page
+from ocr.textlayer import read_text_layer, words_in_pixels
+
+log = logging.getLogger(__name__)
+
+FIXED_LANGS = {"vie": "Latin", "eng": "Latin", "vie+eng": "Latin", "eng+vie": "Latin", "ara": "Arabic",
+               "urd": "Arabic"}
+LATIN_LANGS = "vie+eng"
+THUMB_WIDTH = 240
+# OSD's orientation guess is only followed when it is this sure (its confidence is a log-likelihood ratio).
+MIN_ORIENTATION_CONF = 2.0
+
+
+@dataclass(frozen=True)
+class CleanupConfig:
+    """Which cleanup steps run. The defaults are the steps that lowered the error rate in bench/ocr_ablation.py."""
+
+    upscale: bool = True
+    borders: bool = True
+    orientation: bool = True
+    deskew: bool = True
+    punch_holes: bool = True
+    illumination: bool = True
+    denoise: bool = True
+    binarize: str = "sauvola"  # "sauvola", "otsu" or "none"
+
+
+DEFAULT_CLEANUP = CleanupConfig()
+
+
+@dataclass
+class Cleaned:
+    """A page after cleanup, with what was done to it."""
+
+    image: np.ndarray
+    dpi: float
+    rotation: int
+    skew: float
+    osd_script: str | None
+
+
+def process_page(path: Path, kind: str, index: int, lang: str = "auto", *,
+                 max_pixels: int = 200_000_000) -> PageOutput:
+    """Produce the text, word boxes and derivatives of page `index` (0-based) of a file.
+
+    Born-digital PDF pages with a usable text layer keep it; every other page is cleaned and OCR'd.
+
+    Args:
+        path: the file (opened here; only this page is decoded).
+        kind: content-sniffed type: png, jpeg, tiff, pdf, webp, bmp, gif or heic.
+        index: 0-based page number.
+        lang: "auto" (script detected per page) or fixed tesseract languages: vie, eng, ara, urd, vie+eng.
+        max_pixels: largest image page accepted.
+
+    Raises:
+        RejectedInput: the file or page cannot be read.
+        ProcessingFailed: tesseract failed or timed out on the page.
+    """
+    return run_page(Path(path), kind, index, lang, max_pixels=max_pixels)
+
+
+def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixels: int = 200_000_000,
+             config: CleanupConfig = DEFAULT_CLEANUP, want_pdf: bool = True) -> PageOutput:
+    """`process_page` with the cleanup steps chosen explicitly (the ablation bench toggles them)."""
+    started = time.perf_counter()
+    if lang != "auto" and lang not in FIXED_LANGS:
+        raise RejectedInput(f"Unknown OCR language '{lang}'; use auto, vie, eng, ara, urd or vie+eng.")
+    if kind == "pdf":
+        doc = open_pdf(path)
+        try:
+            if not 0 <= index < len(doc):
+                raise RejectedInput(f"Page {index + 1} does not exist; the PDF has {len(doc)} page(s).")
+            layer = read_text_layer(doc, index)
+            gray, scale = render_pdf_page(doc, index, max_pixels)
+            if layer is not None:
+                out = _text_layer_page(path, doc, index, layer.text, gray, scale)
+                out.seconds = round(time.perf_counter() - started, 3)
+                return out
+        finally:
+            doc.close()
+        dpi, _dpi_known = scale * 72.0, True
+    else:
+        raw = load_image_page(path, kind, index, max_pixels)
+        gray, dpi, _dpi_known = raw.gray, raw.dpi, raw.dpi_known
+    out = _ocr_page(gray, dpi, index, lang, config, want_pdf)
+    out.seconds = round(time.perf_counter() - started, 3)
+    return out
+
+
+def _text_layer_page(path: Path, doc, index: int, text: str, gray: np.ndarray, scale: float) -> PageOutput:
+    rotation = doc[index].get_rotation()
+    language = detect_language(text) or "eng"
+    return PageOutput(
+        number=index + 1, method="text_layer", lang="", language=language,
+        script="Arabic" if language in ("urd", "ara") else "Latin", text=text,
+        words=words_in_pixels(path, index, scale, rotation), confidence=None,
+        width=int(gray.shape[1]), height=int(gray.shape[0]), rotation=0, skew=0.0,
+        png=encode_png(gray), thumb=encode_thumb(gray), pdf=extract_page(doc, index),
+    )
+
+
+def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
+    """Run the enabled cleanup steps in order (see CleanupConfig)."""
+    if config.upscale:
+        gray, dpi = cleanup.upscale(gray, dpi)
+    if config.borders:
+        gray = cleanup.remove_borders(gray, dpi)
+    if config.illumination:
+        gray = cleanup.normalize_illumination(gray, dpi)
+    rotation, osd_script = 0, None
+    if config.orientation:
+        rotation, osd_script = _orientation(gray, dpi)
+        gray = cleanup.rotate_quadrant(gray, rotation)
+    skew = 0.0
+    if config.deskew:
+        gray, skew = cleanup.deskew(gray)
+    if config.punch_holes:
+        gray = cleanup.remove_punch_holes(gray, dpi)
+    if config.denoise:
+        gray = cleanup.denoise(gray)
+    if config.binarize == "sauvola":
+        gray = cleanup.binarize_sauvola(gray, dpi)
+    elif config.binarize == "otsu":
+        gray = cleanup.binarize_otsu(gray)
+    return Cleaned(gray, dpi, rotation, skew, osd_script)
+
+
+def _orientation(gray: np.ndarray, dpi: float) -> tuple[int, str | None]:
+    """OSD on a half-resolution binarised copy (same answer, a fraction of the time)."""
+    factor = min(1.0, 150.0 / dpi)
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
+    found = tesseract.osd(cleanup.binarize_otsu(small), tesseract.image_dpi(dpi * factor))
+    if found is None:
+        return 0, None
+    if found.script not in ("Latin", "Arabic"):
+        # OSD reads Nastaliq Urdu as Japanese and then guesses the orientation wrong too: trust neither.
+        return 0, None
+    rotation = found.rotate if found.orientation_conf >= MIN_ORIENTATION_CONF else 0
+    return rotation, found.script
+
+
+def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: CleanupConfig,
+              want_pdf: bool) -> PageOutput:
+    cleaned = clean(gray, dpi, config)
+    image, dpi_int = cleaned.image, tesseract.image_dpi(cleaned.dpi)
+    langs = lang if lang != "auto" else _choose_langs(image, dpi_int, cleaned.osd_script)
+    result = tesseract.ocr(image, langs, dpi_int, want_pdf=want_pdf)
+    script = FIXED_LANGS.get(langs) or script_of(result.text) or "Latin"
+    language = langs if langs in ("vie", "eng", "ara", "urd") else detect_language(result.text) or "vie"
+    return PageOutput(
+        number=index + 1, method="ocr", lang=langs, language=language, script=script, text=result.text,
+        words=result.words, confidence=result.confidence, width=int(image.shape[1]), height=int(image.shape[0]),
+        rotation=cleaned.rotation, skew=cleaned.skew, png=encode_png(image), thumb=encode_thumb(image),
+        pdf=result.pdf,
+    )
+
+
+def _choose_langs(image: np.ndarray, dpi: int, osd_script: str | None) -> str:
+    """Latin pages get vie+eng. Arabic-script pages get urd or ara, told apart by reading a strip of the page
+    with the Urdu model: Urdu-only letters and function words decide (see language.arabic_or_urdu)."""
+    if osd_script not in ("Arabic", "Latin"):
+        osd_script = _probe_script(image, dpi)
+    if osd_script != "Arabic":
+        return LATIN_LANGS
+    strip = _text_strip(image)
+    probe = tesseract.ocr(strip, "urd", dpi, psm=6, want_pdf=False)
+    return arabic_or_urdu(probe.text)
+
+
+def _probe_script(image: np.ndarray, dpi: int) -> str:
+    """When OSD cannot name the script: read a strip with the Arabic model and see what comes out."""
+    probe = tesseract.ocr(_text_strip(image), "ara+eng", dpi, psm=6, want_pdf=False)
+    return script_of(probe.text) or "Latin"
+
+
+def _text_strip(image: np.ndarray, share: float = 0.25) -> np.ndarray:
+    """The band of the page around the middle of its inked rows, `share` of the inked height."""
+    ink_rows = np.flatnonzero((image < 128).sum(axis=1) > 2)
+    if ink_rows.size == 0:
+        return image
+    top, bottom = int(ink_rows[0]), int(ink_rows[-1])
+    middle, half = (top + bottom) // 2, max(50, int((bottom - top) * share / 2))
+    return image[max(0, middle - half): middle + half]
+
+
+def encode_png(image: np.ndarray) -> bytes:
+    """PNG of the page; two-level pages are stored 1-bit (a tenth of the size, same pixels)."""
+    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 3])
+    if not ok:
+        raise RuntimeError("PNG encoding failed")
+    return data.tobytes()
+
+
+def encode_thumb(image: np.ndarray) -> bytes:
+    """JPEG thumbnail about THUMB_WIDTH pixels wide."""
+    factor = THUMB_WIDTH / image.shape[1]
+    small = cv2.resize(image, (THUMB_WIDTH, max(1, round(image.shape[0] * factor))), interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    if not ok:
+        raise RuntimeError("JPEG encoding failed")
+    return data.tobytes()
+
+

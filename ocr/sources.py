@@ -1,0 +1,226 @@
+"""Open an input file and produce one page as an 8-bit grey image: PDFs via pypdfium2, images via PIL.
+
+Every failure to read the file becomes `RejectedInput` with a reason a clerk can act on; nothing here decodes more
+than the one page asked for, and pixel counts are checked before decoding so a pixel bomb cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from documents.errors import RejectedInput
+
+log = logging.getLogger(__name__)
+
+IMAGE_KINDS = frozenset({"png", "jpeg", "tiff", "webp", "bmp", "gif", "heic"})
+PDF_DPI = 300
+# OCR gains nothing above this many pixels per page while memory and time keep growing (an A4 page at 300 DPI is
+# 8.7 Mpx); huge posters are rendered at a lower DPI instead.
+RENDER_PIXEL_CAP = 40_000_000
+# Plausible scanner resolutions; outside this range the file's DPI tag is wrong or missing.
+DPI_RANGE = (70, 1200)
+DEFAULT_IMAGE_DPI = 300
+
+_heif_ready: bool | None = None
+
+
+@dataclass
+class RawPage:
+    """One decoded page: grey pixels and the resolution they were scanned or rendered at."""
+
+    gray: np.ndarray
+    dpi: float
+    dpi_known: bool
+
+
+def _heif_available() -> bool:
+    global _heif_ready
+    if _heif_ready is None:
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+            _heif_ready = True
+        except Exception as exc:  # a broken libheif build must not take the other formats down
+            log.warning("HEIC support unavailable: %s", exc)
+            _heif_ready = False
+    return _heif_ready
+
+
+def _open_pdf(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise RejectedInput(
+                "The PDF is password-protected or encrypted; remove the protection and upload it again."
+            ) from exc
+        raise RejectedInput(f"The file is not a readable PDF (it may be corrupt or truncated): {message}") from exc
+
+
+def _open_image(path: Path, kind: str) -> Image.Image:
+    if kind == "heic" and not _heif_available():
+        raise RejectedInput("HEIC images cannot be read on this server; convert the photo to JPEG or PNG.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(path)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise RejectedInput("The image has too many pixels to process safely; scan it at a lower resolution.") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise RejectedInput(f"The file is not a readable {kind.upper()} image (corrupt, truncated or another "
+                            f"format): {exc}") from exc
+
+
+def _check_pixels(width: int, height: int, max_pixels: int, what: str) -> None:
+    if width <= 0 or height <= 0:
+        raise RejectedInput(f"{what} has no pixels (size {width}x{height}).")
+    if width * height > max_pixels:
+        raise RejectedInput(
+            f"{what} is {width}x{height} pixels, more than the limit of {max_pixels:,}; scan it at a lower resolution."
+        )
+
+
+def count_pages(path: Path, kind: str, *, max_pixels: int = 200_000_000, max_pages: int = 2000) -> int:
+    """Number of pages in a PDF or (multi-page) image, after checking that every page can be decoded.
+
+    Args:
+        path: the file.
+        kind: content-sniffed type: png, jpeg, tiff, pdf, webp, bmp, gif or heic.
+        max_pixels: largest image page accepted (PDF pages are rendered at a capped DPI instead).
+        max_pages: most pages accepted.
+
+    Raises:
+        RejectedInput: encrypted, corrupt or truncated file, no pages, too many pages, too many pixels, wrong kind.
+    """
+    path = Path(path)
+    if kind == "pdf":
+        doc = _open_pdf(path)
+        try:
+            pages = len(doc)
+            _check_count(pages, max_pages)
+            for index in range(pages):
+                width, height = doc[index].get_size()
+                if not (width > 0 and height > 0):
+                    raise RejectedInput(f"Page {index + 1} of the PDF has no size; the file is damaged.")
+            return pages
+        finally:
+            doc.close()
+    if kind not in IMAGE_KINDS:
+        raise RejectedInput(f"Files of type '{kind}' cannot be OCR'd; upload a PDF or an image (PNG, JPEG, TIFF).")
+    with _open_image(path, kind) as image:
+        pages = getattr(image, "n_frames", 1)
+        _check_count(pages, max_pages)
+        for index in range(pages):
+            _seek(image, index)
+            _check_pixels(*image.size, max_pixels, f"Page {index + 1}")
+            _decode(image, index)
+        return pages
+
+
+def _check_count(pages: int, max_pages: int) -> None:
+    if pages <= 0:
+        raise RejectedInput("The file has no pages.")
+    if pages > max_pages:
+        raise RejectedInput(f"The file has {pages} pages, more than the limit of {max_pages}; split it into parts.")
+
+
+def _seek(image: Image.Image, index: int) -> None:
+    try:
+        image.seek(index)
+    except (EOFError, OSError, ValueError) as exc:
+        raise RejectedInput(f"Page {index + 1} of the image cannot be read; the file is truncated or corrupt.") from exc
+
+
+def _decode(image: Image.Image, index: int) -> None:
+    try:
+        image.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise RejectedInput(
+            f"Page {index + 1} of the image cannot be decoded (corrupt or truncated file): {exc}"
+        ) from exc
+
+
+def to_gray(image: Image.Image) -> np.ndarray:
+    """8-bit grey pixels of any PIL mode: 1-bit, palette, 16/32-bit, CMYK, with alpha composited on white paper."""
+    mode = image.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        data = np.asarray(image, dtype=np.float64)
+        low, high = float(data.min()), float(data.max())
+        scale = 255.0 / (high - low) if high > low else 0.0
+        return np.clip((data - low) * scale, 0, 255).astype(np.uint8)
+    if mode == "P" or mode in ("LA", "PA", "La"):
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "RGBa"):
+        paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(paper, image.convert("RGBA"))
+    if image.mode != "L":
+        image = image.convert("RGB").convert("L")
+    return np.asarray(image, dtype=np.uint8).copy()
+
+
+def _image_dpi(image: Image.Image) -> tuple[float, bool]:
+    dpi = image.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        value = 0.0
+    if DPI_RANGE[0] <= value <= DPI_RANGE[1]:
+        return value, True
+    return DEFAULT_IMAGE_DPI, False
+
+
+def load_image_page(path: Path, kind: str, index: int, max_pixels: int) -> RawPage:
+    """Decode frame `index` of an image file, EXIF orientation applied."""
+    with _open_image(Path(path), kind) as image:
+        frames = getattr(image, "n_frames", 1)
+        if not 0 <= index < frames:
+            raise RejectedInput(f"Page {index + 1} does not exist; the image has {frames} page(s).")
+        _seek(image, index)
+        _check_pixels(*image.size, max_pixels, f"Page {index + 1}")
+        _decode(image, index)
+        dpi, known = _image_dpi(image)
+        try:
+            upright = ImageOps.exif_transpose(image)
+        except Exception:  # a malformed EXIF block must not lose the page; the OSD step still fixes orientation
+            log.warning("ignoring unreadable EXIF orientation in %s", path)
+            upright = image
+        return RawPage(to_gray(upright), dpi, known)
+
+
+def pdf_render_scale(width_pt: float, height_pt: float, max_pixels: int, dpi: float = PDF_DPI) -> float:
+    """Scale (pixels per point) that renders the page at `dpi`, lowered so it stays under the pixel caps."""
+    cap = min(max_pixels, RENDER_PIXEL_CAP)
+    scale = dpi / 72.0
+    pixels = width_pt * height_pt * scale * scale
+    if pixels > cap:
+        scale *= (cap / pixels) ** 0.5
+    return scale
+
+
+def render_pdf_page(doc: pdfium.PdfDocument, index: int, max_pixels: int) -> tuple[np.ndarray, float]:
+    """Render one page to grey pixels (forms drawn, /Rotate honoured). Returns (pixels, scale in px per point)."""
+    page = doc[index]
+    width, height = page.get_size()
+    scale = pdf_render_scale(width, height, max_pixels)
+    try:
+        bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
+    except pdfium.PdfiumError as exc:
+        raise RejectedInput(f"Page {index + 1} of the PDF cannot be rendered (damaged content): {exc}") from exc
+    pixels = bitmap.to_numpy()
+    if pixels.ndim == 3:
+        pixels = pixels[..., 0]
+    return np.ascontiguousarray(pixels), scale
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open a PDF, mapping pdfium's errors to a clerk-actionable `RejectedInput`."""
+    return _open_pdf(Path(path))
