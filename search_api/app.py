@@ -1,0 +1,78 @@
+"""The FastAPI application: JSON API under /api, web UI pages, health, OpenAPI at /docs."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import settings as settings_module
+from catalog import open_catalog
+from search_api import errors
+from search_api.batches import BatchRunner
+from search_api.config import ApiLimits
+from search_api.routes import api_admin, api_batches, api_documents, api_search, health, ui
+from search_api.state import ApiState
+from settings import Settings
+
+STATIC = Path(__file__).parent / "static"
+_CSP = (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (no buffering of streamed downloads) adding protective headers to every response."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        docs = scope["path"].startswith(("/docs", "/redoc"))  # Swagger UI loads its assets from a CDN
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+                            (b"x-frame-options", b"DENY")]
+                if not docs:
+                    headers.append((b"content-security-policy", _CSP))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings | None = None, *, backends=None, limits: ApiLimits | None = None) -> FastAPI:
+    """Build the app. `backends` defaults to `workers.backends.open_backends(settings)` (closed on shutdown)."""
+    settings = settings or settings_module.load()
+    own_backends = backends is None
+    if backends is None:
+        from workers.backends import open_backends
+
+        backends = open_backends(settings)
+    catalog = open_catalog(settings)
+    state = ApiState(settings=settings, backends=backends, catalog=catalog, limits=limits or ApiLimits.from_env(),
+                     runner=BatchRunner(backends, catalog))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        state.runner.close()
+        catalog.close()
+        if own_backends:
+            backends.close()
+
+    app = FastAPI(title="Records", version="0.1.0", lifespan=lifespan,
+                  description="Scanned records in, searchable access-controlled records out. "
+                              "Authenticate with `Authorization: Bearer TOKEN` (from `records users add`).")
+    app.state.records = state
+    errors.install(app)
+    for module in (health, api_search, api_documents, api_batches, api_admin, ui):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeaders)
+    return app

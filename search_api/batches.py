@@ -1,0 +1,110 @@
+"""Running uploaded batches through ingest in the background and reporting their live progress.
+
+Batches run one after another on a single background thread (each batch already uses every worker of the queue).
+While a batch runs, its ledger entries are read live from ingest's `on_entry` callbacks; afterwards from the stored
+ledger (`ingest.intake.batch_status`), which also follows documents still queued in distributed mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from catalog import Catalog
+from catalog.batches import BatchRecord, finish_batch, get_batch
+from documents.errors import NotFound, RecordsError
+
+log = logging.getLogger("records.api.batches")
+
+
+class BatchRunner:
+    """Owns the background thread that ingests received batches."""
+
+    def __init__(self, backends, catalog: Catalog) -> None:
+        self.backends, self.catalog = backends, catalog
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="records-batch")
+        self._live: dict[str, list] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, batch_id: str, paths: list[Path], names: dict[Path, str], options, spool: Path) -> None:
+        """Queue the batch for ingest; returns at once."""
+        with self._lock:
+            self._live[batch_id] = []
+        self._pool.submit(self._run, batch_id, paths, names, options, spool)
+
+    def _run(self, batch_id: str, paths: list[Path], names: dict[Path, str], options, spool: Path) -> None:
+        from ingest.intake import ingest_paths
+
+        entries = self._live[batch_id]
+        seen: set[int] = set()
+
+        def on_entry(entry) -> None:
+            with self._lock:
+                if id(entry) not in seen:
+                    seen.add(id(entry))
+                    entries.append(entry)
+
+        error = None
+        try:
+            ingest_paths(paths, options, self.backends, batch_id=batch_id, display_names=names, on_entry=on_entry)
+        except (RecordsError, ValueError) as exc:
+            error = getattr(exc, "reason", None) or str(exc)
+        except Exception as exc:
+            log.exception("batch %s failed", batch_id)
+            error = f"the batch could not be processed ({type(exc).__name__}: {exc}); upload it again"
+        finally:
+            shutil.rmtree(spool, ignore_errors=True)
+        finish_batch(self.catalog, batch_id, error)
+        with self._lock:
+            self._live.pop(batch_id, None)
+
+    def status(self, batch_id: str) -> dict[str, Any]:
+        """The batch's owner, state, uploaded files and ledger entries (raises NotFound)."""
+        record = get_batch(self.catalog, batch_id)
+        with self._lock:
+            live = self._live.get(batch_id)
+            documents = [asdict(e) for e in live] if live is not None else None
+        if documents is None:
+            documents = self._stored(record)
+        return _describe(record, documents)
+
+    def _stored(self, record: BatchRecord) -> list[dict]:
+        from ingest.intake import batch_status
+
+        try:
+            return [asdict(e) for e in batch_status(record.id, self.backends).documents]
+        except NotFound:
+            return []
+
+    def close(self) -> None:
+        """Wait for running batches and stop the thread."""
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+
+def _describe(record: BatchRecord, documents: list[dict]) -> dict[str, Any]:
+    """Progress view: every uploaded file with the state of the document(s) it became."""
+    final = ("processed", "duplicate", "rejected", "failed")
+    counts: dict[str, int] = dict.fromkeys(final, 0)
+    for d in documents:
+        counts[d["status"]] = counts.get(d["status"], 0) + 1
+    files = []
+    for f in record.files:
+        mine = [d for d in documents if d["path"] == f.name or d["path"].startswith(f.name + "/")]
+        if mine:
+            states = {d["status"] for d in mine}
+            status = next((s for s in ("processing", "queued") if s in states), None) or (
+                mine[0]["status"] if len(states) == 1 else "mixed")
+        elif record.state == "failed":
+            status = "failed"
+        else:
+            status = "received"
+        files.append({"name": f.name, "size": f.size, "status": status, "documents": mine})
+    done = record.state in ("done", "failed") and all(d["status"] in final for d in documents)
+    return {"batch": record.id, "agency": record.agency, "user": record.user, "state": record.state,
+            "error": record.error, "created_at": record.created_at, "finished_at": record.finished_at,
+            "done": done, "files": files, "documents": documents, "counts": counts}

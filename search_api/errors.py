@@ -1,0 +1,81 @@
+"""Every error the API returns is JSON: `{"error": {"status", "code", "message"}}` with a sentence a person can act
+on. Browser pages get the same message rendered as HTML."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from documents.errors import NotFound, RecordsError
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a short machine code and a human message."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def unauthorized(message: str = "sign in: send your API token as 'Authorization: Bearer TOKEN'") -> ApiError:
+    """401 with the challenge header."""
+    return ApiError(401, "unauthorized", message, {"WWW-Authenticate": 'Bearer realm="records"'})
+
+
+def not_found(what: str = "document") -> ApiError:
+    """404 that says nothing about whether the thing exists for someone else."""
+    return ApiError(404, "not_found", f"no such {what}, or you are not allowed to see it")
+
+
+def forbidden(message: str) -> ApiError:
+    """403 for actions the caller's role does not allow (on things the caller may see)."""
+    return ApiError(403, "forbidden", message)
+
+
+def _body(status: int, code: str, message: str) -> dict:
+    return {"error": {"status": status, "code": code, "message": message}}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def install(app: FastAPI) -> None:
+    """Register the JSON (or HTML for browser pages) error handlers."""
+
+    def respond(request: Request, status: int, code: str, message: str, headers: dict | None = None):
+        if _wants_html(request):
+            from search_api.ui_render import render_error
+
+            return render_error(request, status, message)
+        return JSONResponse(_body(status, code, message), status_code=status, headers=headers)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError):
+        return respond(request, exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(NotFound)
+    async def records_not_found(request: Request, exc: NotFound):
+        return respond(request, 404, "not_found", "no such document or object, or you are not allowed to see it")
+
+    @app.exception_handler(RecordsError)
+    async def records_error(request: Request, exc: RecordsError):
+        return respond(request, 422, "invalid", exc.reason)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(request: Request, exc: RequestValidationError):
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body"))
+            parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else err.get("msg", "invalid"))
+        return respond(request, 422, "invalid", "invalid request — " + "; ".join(parts))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            return respond(request, 404, "not_found", f"no such page or endpoint: {request.url.path} (see /docs)")
+        if exc.status_code == 405:
+            return respond(request, 405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}")
+        return respond(request, exc.status_code, "error", str(exc.detail))

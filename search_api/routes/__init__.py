@@ -1,0 +1,1 @@
+"""Route modules: health, JSON API (search, documents, batches, admin) and the web UI."""

@@ -1,0 +1,45 @@
+"""`GET /api/search`: full-text search with filters, facets, highlights, page numbers, paging and sort."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+
+from search_api.auth import PrincipalDep
+from search_api.searching import SearchParams, result_dict, run_search
+from search_api.state import StateDep
+
+router = APIRouter(prefix="/api", tags=["search"])
+
+
+@router.get("/search", summary="Search the documents you may see")
+def search(
+    request: Request,
+    principal: PrincipalDep,
+    state: StateDep,
+    q: str = Query("", max_length=2000, description='query: words, "phrases", AND/OR/NOT, -word, prefix*'),
+    agency: str | None = Query(None, description="owning agency"),
+    type: str | None = Query(None, description="doc_type, e.g. decision, official_letter"),
+    lang: str | None = Query(None, description="language: vie, eng, urd, ara"),
+    date_from: str | None = Query(None, alias="from", description="issued on/after (yyyy-mm-dd)"),
+    date_to: str | None = Query(None, alias="to", description="issued on/before (yyyy-mm-dd)"),
+    dossier: str | None = Query(None),
+    limit: int = Query(20),
+    offset: int = Query(0),
+    sort: str = Query("relevance", description="relevance, date_desc or date_asc"),
+) -> dict:
+    """Ranked hits with highlighted snippets (`<mark>`), the pages they are on, and facet counts.
+
+    Results and facet counts only ever cover documents the caller's agency may see."""
+    params = SearchParams(
+        q=q,
+        agency=agency,
+        doc_type=type,
+        language=lang,
+        date_from=date_from,
+        date_to=date_to,
+        dossier=dossier,
+        limit=limit,
+        offset=offset,
+        sort=sort,
+    )
+    return result_dict(run_search(state, request, principal, params), params)

@@ -1,0 +1,232 @@
+"""The web UI: sign in with a token, upload with live progress, search with facets, document viewer.
+
+Pages are rendered on the server from the same functions as the JSON API (same access checks, same audit);
+the browser's session cookie holds the API token (HttpOnly, SameSite=Strict)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from catalog import authenticate
+from catalog.users import User
+from documents.access import can_change_visibility, can_upload
+from documents.errors import NotFound
+from documents.model import derivative_key, page_key
+from index.base import FACETS
+from search_api.auth import COOKIE, request_token
+from search_api.docaccess import load_visible
+from search_api.errors import ApiError
+from search_api.highlight import matching_boxes
+from search_api.i18n import LANGS
+from search_api.routes.api_documents import page_words_json
+from search_api.searching import SearchParams, run_search
+from search_api.state import ApiState, StateDep
+from search_api.ui_render import LANG_COOKIE, render
+
+router = APIRouter(include_in_schema=False)
+MAX_PAGES_SHOWN = 60
+
+
+def _local_path(value: str | None) -> str:
+    """Only same-site paths are followed after sign-in (no open redirect)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/search"
+
+
+def ui_user(request: Request, state: ApiState) -> User | None:
+    """The signed-in user of a browser request (cookie), or None."""
+    token, _ = request_token(request)
+    user = authenticate(state.catalog, token) if token else None
+    if user is not None:
+        request.state.user = user
+    return user
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?" + urlencode({"next": path}), status_code=303)
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    """The search page is the start page."""
+    return RedirectResponse("/search", status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/search") -> Response:
+    """The sign-in form."""
+    return render(request, "login.html", {"next": _local_path(next), "failed": False})
+
+
+@router.post("/login")
+def login(request: Request, state: StateDep, token: str = Form(""), next: str = Form("/search")) -> Response:
+    """Check the token and keep it in an HttpOnly cookie."""
+    user = authenticate(state.catalog, token.strip())
+    if user is None:
+        return render(request, "login.html", {"next": _local_path(next), "failed": True}, status=401)
+    state.audit(request, user.principal, "login", None, None)
+    response = RedirectResponse(_local_path(next), status_code=303)
+    response.set_cookie(
+        COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=request.url.scheme == "https",
+        max_age=12 * 3600,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    """Forget the session cookie."""
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{code}")
+def set_lang(code: str, next: str = "/search") -> RedirectResponse:
+    """Switch the UI language (vi or en)."""
+    response = RedirectResponse(_local_path(next), status_code=303)
+    if code in LANGS:
+        response.set_cookie(LANG_COOKIE, code, samesite="lax", path="/", max_age=365 * 24 * 3600)
+    return response
+
+
+@router.get("/upload")
+def upload_page(request: Request, state: StateDep) -> Response:
+    """Drag-and-drop upload with a progress bar per file and the batch ledger updating live."""
+    user = ui_user(request, state)
+    if user is None:
+        return _to_login(request)
+    return render(request, "upload.html", {"allowed": can_upload(user.principal)})
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    state: StateDep,
+    q: str = Query("", max_length=2000),
+    agency: str = "",
+    type: str = "",
+    lang: str = "",
+    date_from: str = Query("", alias="from"),
+    date_to: str = Query("", alias="to"),
+    dossier: str = "",
+    sort: str = "relevance",
+    page: int = Query(1, ge=1, le=500),
+) -> Response:
+    """Query box, filters, facets with counts, highlighted snippets and pagination."""
+    user = ui_user(request, state)
+    if user is None:
+        return _to_login(request)
+    size = 10
+    params = SearchParams(
+        q=q,
+        agency=agency or None,
+        doc_type=type or None,
+        language=lang or None,
+        date_from=date_from or None,
+        date_to=date_to or None,
+        dossier=dossier or None,
+        limit=size,
+        offset=(page - 1) * size,
+        sort=sort,
+    )
+    error = None
+    try:
+        result = run_search(state, request, user.principal, params)
+    except ApiError as exc:
+        error, result = exc.message, None
+    current = {
+        "q": q,
+        "agency": agency,
+        "type": type,
+        "lang": lang,
+        "from": date_from,
+        "to": date_to,
+        "dossier": dossier,
+        "sort": sort,
+    }
+
+    def link(**changes) -> str:
+        merged = {**current, **changes}
+        return "/search?" + urlencode({k: v for k, v in merged.items() if v not in ("", None, 1)})
+
+    facet_param = {"agency": "agency", "doc_type": "type", "language": "lang", "dossier": "dossier"}
+    return render(
+        request,
+        "search.html",
+        {
+            "q": q,
+            "current": current,
+            "result": result,
+            "error": error,
+            "page": page,
+            "size": size,
+            "pages": ((result.total + size - 1) // size) if result else 0,
+            "link": link,
+            "facet_param": facet_param,
+            "facet_names": [f for f in FACETS if f != "year"],
+        },
+        user=user,
+    )
+
+
+@router.get("/documents/{doc_id}")
+def document_page(request: Request, state: StateDep, doc_id: str, q: str = Query("", max_length=2000)) -> Response:
+    """Metadata, page images with the query's words highlighted by their OCR boxes, the text, downloads."""
+    user = ui_user(request, state)
+    if user is None:
+        return _to_login(request)
+    principal = user.principal
+    manifest = load_visible(state, request, principal, doc_id)
+    state.audit(request, principal, "view", doc_id, manifest.agency, via="ui")
+    pages = []
+    for p in manifest.pages[:MAX_PAGES_SHOWN]:
+        words = page_words_json(state, doc_id, p.number) if q else []
+        try:
+            text = state.backends.store.get_bytes(page_key(doc_id, p.number, "txt")).decode()
+        except NotFound:
+            text = ""
+        pages.append(
+            {
+                "number": p.number,
+                "width": p.width,
+                "height": p.height,
+                "lang": p.lang,
+                "text": text,
+                "boxes": matching_boxes(words, q, p.width, p.height) if q else [],
+            }
+        )
+    if not pages:
+        try:
+            whole = state.backends.store.get_bytes(derivative_key(doc_id, "text.txt")).decode()
+        except NotFound:
+            whole = ""
+        pages = (
+            [{"number": 0, "width": 0, "height": 0, "lang": manifest.metadata.language, "text": whole, "boxes": []}]
+            if whole
+            else []
+        )
+    return render(
+        request,
+        "document.html",
+        {
+            "doc": manifest,
+            "pages": pages,
+            "q": q,
+            "more_pages": max(0, len(manifest.pages) - MAX_PAGES_SHOWN),
+            "may_change": can_change_visibility(principal, manifest),
+            "doc_lang": manifest.metadata.language,
+            "is_owner": manifest.agency == principal.agency,
+        },
+        user=user,
+    )

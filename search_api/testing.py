@@ -1,0 +1,136 @@
+"""Helpers for tests and benchmarks: run the app on loopback with uvicorn, and store ready-made documents.
+
+`seed_document` writes a processed document exactly where the pipeline would (original, page image, thumbnail,
+page text, word boxes, whole text, searchable PDF, manifest) and indexes it with the pipeline's own
+`index_document`, so API tests can cover hundreds of access cases without OCR-ing hundreds of pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+import time
+from dataclasses import dataclass
+
+import uvicorn
+
+from documents.model import (
+    Manifest,
+    Metadata,
+    OriginalFile,
+    PageSummary,
+    derivative_key,
+    document_id,
+    manifest_key,
+    original_key,
+    page_key,
+)
+
+
+class LiveServer:
+    """`with LiveServer(app) as server:` serves `app` on 127.0.0.1 (a free port) in a thread; `server.url`."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
+                                     access_log=False)
+        self.server = uvicorn.Server(self.config)
+        self.thread = threading.Thread(target=self.server.run, name="records-test-server", daemon=True)
+        self.url = ""
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        host, port = self.server.servers[0].sockets[0].getsockname()[:2]
+        self.url = f"http://{host}:{port}"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+@dataclass
+class Word:
+    """A word box on a seeded page."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (width, height), 255).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (width, height), 255).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def layout_words(text: str, width: int = 800, line_height: int = 40) -> list[dict]:
+    """Word boxes for `text` laid out left to right, line by line (stand-ins for OCR boxes)."""
+    boxes, x, y = [], 20, 20
+    for line in text.splitlines():
+        for word in line.split():
+            w = 14 * len(word)
+            if x + w > width - 20:
+                x, y = 20, y + line_height
+            boxes.append({"text": word, "left": x, "top": y, "width": w, "height": 28, "conf": 95.0})
+            x += w + 12
+        x, y = 20, y + line_height
+    return boxes
+
+
+def seed_document(backends, *, agency: str, pages: list[str], title: str, visibility: str = "private",
+                  shared_with: list[str] | None = None, doc_type: str = "notice", language: str = "eng",
+                  issued_date: str | None = "2024-03-15", doc_number: str | None = None,
+                  dossier: str | None = None) -> Manifest:
+    """Store and index one processed document; returns its manifest."""
+    from workers.pipeline import index_document
+
+    width, height = 800, 1000
+    original = _png(width, height)
+    salt = json.dumps([agency, title, pages], ensure_ascii=False).encode()
+    sha = hashlib.sha256(original + salt).hexdigest()
+    doc_id = document_id(sha, agency)
+    store = backends.store
+    store.put_bytes(original_key(doc_id, "png"), original, "image/png")
+    summaries = []
+    for n, text in enumerate(pages, start=1):
+        store.put_bytes(page_key(doc_id, n, "png"), original, "image/png")
+        store.put_bytes(page_key(doc_id, n, "thumb.jpg"), _jpeg(160, 200), "image/jpeg")
+        store.put_bytes(page_key(doc_id, n, "txt"), text.encode(), "text/plain; charset=utf-8")
+        store.put_bytes(page_key(doc_id, n, "words.json"), json.dumps(layout_words(text)).encode(),
+                        "application/json")
+        summaries.append(PageSummary(number=n, method="ocr", lang=language, width=width, height=height,
+                                     confidence=90.0, chars=len(text)))
+    store.put_bytes(derivative_key(doc_id, "text.txt"), "\n\f".join(pages).encode(), "text/plain; charset=utf-8")
+    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), b"%PDF-1.4\n% seeded for tests\n%%EOF\n",
+                    "application/pdf")
+    manifest = Manifest(
+        id=doc_id, agency=agency,
+        original=OriginalFile(filename=f"{title[:40]}.png", kind="png", ext="png", size=len(original), sha256=sha),
+        visibility=visibility, shared_with=sorted(shared_with or []) if visibility == "shared" else [],
+        status="processed", lang=language, dossier=dossier,
+        metadata=Metadata(title=title, doc_type=doc_type, doc_number=doc_number, issued_date=issued_date,
+                          dates=[issued_date] if issued_date else [], language=language, page_count=len(pages),
+                          ocr_confidence=90.0),
+        pages=summaries)
+    store.put_json(manifest_key(doc_id), manifest.to_dict())
+    index_document(backends, manifest, list(pages))
+    return manifest

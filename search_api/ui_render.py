@@ -1,0 +1,51 @@
+"""Rendering the web UI's Jinja2 templates with the caller's language, user and CSRF token."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from search_api.i18n import format_date, pick_lang, text_dir, translate
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+LANG_COOKIE = "records_lang"
+_NOT_MARK = re.compile(r"<(?!/?mark>)")
+
+
+def safe_snippet(snippet: str) -> Markup:
+    """A highlight snippet from the index (already escaped, with <mark>) made safe whatever it holds:
+    every `<` that does not open or close a plain <mark> is escaped."""
+    return Markup(_NOT_MARK.sub("&lt;", snippet or ""))
+
+
+TEMPLATES.env.filters["dmy"] = format_date
+TEMPLATES.env.filters["snippet"] = safe_snippet
+TEMPLATES.env.globals["text_dir"] = text_dir
+
+
+def ui_lang(request: Request) -> str:
+    """The language this page is rendered in."""
+    return pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200, user=None):
+    """Render template `name` with the common context (lang, t, user, csrf)."""
+    from search_api.auth import COOKIE, csrf_token
+
+    lang = ui_lang(request)
+    token = request.cookies.get(COOKIE)
+    user = user or getattr(request.state, "user", None)
+    ctx = {"request": request, "lang": lang, "user": user, "csrf": csrf_token(token) if token and user else "",
+           "t": lambda key, **v: translate(key, lang, **v), "path": request.url.path,
+           "full_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **context}
+    return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def render_error(request: Request, status: int, message: str):
+    """An error page carrying the same message the JSON API would give."""
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
