@@ -134,3 +134,33 @@ def seed_document(backends, *, agency: str, pages: list[str], title: str, visibi
     store.put_json(manifest_key(doc_id), manifest.to_dict())
     index_document(backends, manifest, list(pages))
     return manifest
+
+
+def backend_modes() -> list[str]:
+    """Backend modes to test: `embedded` always; `distributed` when the test servers are named by
+    RECORDS_TEST_ES_URL / RECORDS_TEST_S3_* / RECORDS_TEST_REDIS_URL (and always in CI, where they must be)."""
+    import os
+
+    wanted = os.environ.get("RECORDS_TEST_ES_URL") or os.environ.get("CI", "").lower() == "true"
+    return ["embedded", "distributed"] if wanted else ["embedded"]
+
+
+def mode_settings(mode: str, home) -> object:
+    """Settings for `mode` with data under `home` (a fresh ES index and S3 bucket per call in distributed mode)."""
+    import os
+    import uuid
+    from pathlib import Path
+
+    from settings import Settings
+
+    if mode == "embedded":
+        return Settings(home=Path(home), workers=1)
+    if not os.environ.get("RECORDS_TEST_ES_URL"):
+        raise RuntimeError("distributed mode needs RECORDS_TEST_ES_URL, RECORDS_TEST_S3_* and RECORDS_TEST_REDIS_URL "
+                           '(eval "$(scripts/services.sh env)")')
+    unique = uuid.uuid4().hex[:10]
+    return Settings(home=Path(home), workers=1, es_url=os.environ["RECORDS_TEST_ES_URL"],
+                    es_index=f"records-test-{unique}", redis_url=os.environ.get("RECORDS_TEST_REDIS_URL"),
+                    s3_endpoint=os.environ.get("RECORDS_TEST_S3_ENDPOINT"),
+                    s3_access_key=os.environ.get("RECORDS_TEST_S3_ACCESS_KEY"),
+                    s3_secret_key=os.environ.get("RECORDS_TEST_S3_SECRET_KEY"), s3_bucket=f"records-test-{unique}")
