@@ -15,6 +15,9 @@ _ARABIC_ONLY = re.compile(r"[ةىيكًٌٍ]")
 _VIET = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
                    r"ẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ]")
 _VIET_WORDS = re.compile(r"\b(của|và|các|ngày|tháng|năm|được|không|theo|về|cho|số|những)\b", re.IGNORECASE)
+# The same words as OCR reads them with their marks lost (only ones that are not English words).
+_VIET_BARE = re.compile(r"\b(ngay|thang|cua|cac|duoc|khong|nhung|ubnd|uy ban|nhan dan|cong hoa|chu nghia)\b",
+                        re.IGNORECASE)
 
 
 def detect_language(text: str) -> str | None:
@@ -29,7 +32,7 @@ def detect_language(text: str) -> str | None:
         return None
     if arabic > latin:
         return "urd" if len(_URDU_ONLY.findall(text)) >= len(_ARABIC_ONLY.findall(text)) else "ara"
-    viet = len(_VIET.findall(text)) + 3 * len(_VIET_WORDS.findall(text))
+    viet = len(_VIET.findall(text)) + 3 * len(_VIET_WORDS.findall(text)) + 2 * len(_VIET_BARE.findall(text))
     return "vie" if viet >= max(3, latin // 50) else "eng"
 
 
