@@ -43,6 +43,9 @@ _NUM_DMY = re.compile(r"(?<![\d/.\-])" + _D + r"\s?([/.\-])\s?" + _D + r"\s?\2\s
 _NUM_YMD = re.compile(r"(?<![\d/.\-])" + _Y + r"\s?([/.\-])\s?" + _D + r"\s?\2\s?" + _D + r"(?![\d/\-])")
 # Vietnamese "ngày 04 tháng 4 năm 2024", matched on folded text so OCR-lost marks do not matter.
 _VI = re.compile(r"ngay\s*" + _D + r"\s*[,.]?\s*thang\s*" + _D + r"\s*[,.]?\s*nam\s*" + _Y)
+# The same with the words OCR-mangled ("ngày 04 indng năm 2024"): day, month and year keep their places.
+_VI_LOOSE = re.compile(r"\bng\w{1,3}\s*" + _D + r"\s*[,.]?\s*[^\W\d_]{3,6}\s*" + _D + r"\s*[,.]?\s*[^\W\d_]{2,4}"
+                       r"\s*[,.]?\s*" + _Y + r"(?!\d)")
 _WORD = r"([^\W\d_]+\.?)"
 # "4 April 2024", "4th of April, 2024", "12 اپریل 2024", "22 كانون الثاني 2024م"
 _D_MONTH_Y = re.compile(r"(?<!\d)" + _D + r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _WORD + r"(?:\s+([^\W\d_]+))?"
@@ -83,8 +86,9 @@ def find_dates(text: str, *, min_year: int = 1900, max_year: int = 2100) -> list
         if found is not None:
             hits.append(DateHit(found.isoformat(), start, end, calendar))
 
-    for m in _VI.finditer(folded):
-        add(m.start(), m.end(), (int(m[3]), int(m[2]), int(m[1])))
+    for pattern in (_VI, _VI_LOOSE):
+        for m in pattern.finditer(folded):
+            add(m.start(), m.end(), (int(m[3]), int(m[2]), int(m[1])))
     for m in _NUM_YMD.finditer(flat):
         y, mo, d = int(m[1]), int(m[3]), int(m[4])
         add(m.start(), m.end(), (y, mo, d), _calendar_of_numeric(y, flat, m.end()))
@@ -130,21 +134,24 @@ def _month(word: str) -> tuple[int | None, str]:
     if w.isascii():
         if low in _EN_MONTHS:
             return _EN_MONTHS[low], GREGORIAN
-        return _fuzzy(low, {k: v for k, v in _EN_MONTHS.items() if len(k) >= 5}), GREGORIAN
+        return _fuzzy(low, {k: v for k, v in _EN_MONTHS.items() if len(k) >= 5}, shortest=5), GREGORIAN
     greg = {fold_arabic(k): v for k, v in _GREG_WORD_MONTHS.items()}
     hijri = {fold_arabic(k): v for k, v in _HIJRI_MONTHS.items()}
     if low in hijri:
         return hijri[low], HIJRI
     if low in greg:
         return greg[low], GREGORIAN
-    found = _fuzzy(low, {k: v for k, v in greg.items() if len(k) >= 4})
+    # Between a day and a year a word is almost surely a month, so short Arabic-script names are tried too.
+    found = _fuzzy(low, greg, shortest=3)
     if found is not None:
         return found, GREGORIAN
     return _fuzzy(low, {k: v for k, v in hijri.items() if len(k) >= 4}), HIJRI
 
 
-def _fuzzy(word: str, names: dict[str, int]) -> int | None:
-    if len(word) < 4:
+def _fuzzy(word: str, names: dict[str, int], shortest: int = 4) -> int | None:
+    """The month of the one name within one edit of `word`; None if none or several are."""
+    if len(word) < shortest:
         return None
+    names = {k: v for k, v in names.items() if len(k) >= shortest}
     found = {v for k, v in names.items() if within_one_edit(word, k)}
     return found.pop() if len(found) == 1 else None
