@@ -18,6 +18,10 @@ _AR_LABEL = re.compile(r"(?:^|(?<=\s))(?:ال)?(?:رقم|عدد|إشارة|اش�
 _VALUE_END = re.compile(r"\s+\S+\s*[:：]|[،,؛;]|\s{2,}")
 # Qualifiers that only say "reference": the value alone is the number.
 _REF_WORDS = {"حوالہ", "مراسلہ", "فائل", "ڈائری", "ریفرنس", "سیریل", "ڈائرى"}
+# Numbers that are not the document's: phones, identity cards, rooms, accounts.
+_NOT_DOC_EN = re.compile(r"\b(?:phone|telephone|tel|fax|mobile|cell|contact|account|a/c|room|house|flat|page|"
+                         r"cnic|id|passport|vehicle)\b\W*(?:no|number|num)?\W*$", re.IGNORECASE)
+_NOT_DOC_UR = {"فون", "ٹیلیفون", "ٹیلی", "موبائل", "رابطہ", "کمرہ", "کارڈ", "شناختی", "اکاؤنٹ", "مکان", "گاڑی"}
 
 
 def english_number(lines: list[str]) -> str | None:
@@ -27,6 +31,8 @@ def english_number(lines: list[str]) -> str | None:
     """
     for line in lines:
         for m in _EN_LABEL.finditer(line):
+            if _NOT_DOC_EN.search(line[: m.start(1)].rstrip(" :#.")):
+                continue
             value = _clean(m[1])
             if any(c.isdigit() for c in value) and not _is_date_like(value):
                 return value
@@ -55,6 +61,8 @@ def arabic_script_number(lines: list[str], language: str) -> str | None:
         if not value:
             continue
         qualifier = m.group(1) if language == "urd" and m.lastindex else None
+        if qualifier in _NOT_DOC_UR:
+            continue
         if qualifier and m.start(1) == _first_word_start(line) and qualifier not in _REF_WORDS:
             return f"{qualifier} نمبر {value}"
         return value

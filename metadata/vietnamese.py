@@ -114,7 +114,7 @@ def _subject(lines: list[str]) -> str | None:
             continue
         letters = [c for c in text if c.isalpha()]
         if (fold(text).startswith(_BODY_OPENERS) or not any(c.islower() for c in letters)
-                or re.match(r"\d+[.)]", text) or len(parts) == 3):
+                or re.match(r"\d+[.)]", text) or len(parts) == 4):
             break
         parts.append(text)
     return _lower_first(_fix_ve_viec(" ".join(parts))) if parts else None

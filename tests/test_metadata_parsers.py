@@ -135,6 +135,8 @@ def test_vietnamese_number_abbreviations(number: str, expected: str | None) -> N
     # OCR of a two-column form: the label and the value end up on different lines
     (["Certificate No.:", "Date Issued:", "CERTIFICATE OF OCCUPANCY", "CO-2024-0192", "May 16, 2024"], "CO-2024-0192"),
     (["Dated: 04/04/2024", "Present: Ms. Brennan", "Schedule RS-7 for permit files"], None),
+    (["Tel No.: 0258 3831 207", "Ref. No. HR/2024/0071"], "HR/2024/0071"),  # a phone number is not it
+    (["Phone Number: 555-0199"], None),
 ])
 def test_english_numbers(lines: list[str], expected: str | None) -> None:
     assert english_number(lines) == expected
@@ -146,6 +148,7 @@ def test_english_numbers(lines: list[str], expected: str | None) -> None:
     (["غمبر: 55/2024 تاریخ: 12 اپریل 2024"], "urd", "55/2024"),  # OCR slip in the label, merged date label
     (["موضع: چک نمبر 203 ر ب", "کھیوٹ نمبر: 147، کھتونی نمبر: 212"], "urd", "کھیوٹ نمبر 147"),
     (["حوالہ نمبر: ب/77/2024"], "urd", "ب/77/2024"),
+    (["فون نمبر: 061-4520000", "نمبر: 12/2024"], "urd", "12/2024"),
     (["دائرة الأراضي والمساحة الرقم: ت س/5/2208"], "ara", "ت س/5/2208"),
     ([normalize_text("رقم: ٤٥/٢٠٢٤")], "ara", "45/2024"),
     (["العدد: 15"], "ara", "15"),
