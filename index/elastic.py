@@ -356,27 +356,30 @@ class ElasticIndex(SearchIndex):
             settings["refresh_interval"] = "-1"
         self._call("creating an index", self.client.indices.create, index=name, settings=settings, mappings=MAPPING)
 
+    def _targets(self) -> list[str]:
+        """The indices the alias points at ([] when it does not exist); a plain index of that name is refused."""
+        if self._closed:
+            raise RuntimeError("the search index is closed")
+        try:
+            return list(self.client.indices.get_alias(name=self.alias).body)
+        except ApiError as exc:
+            if exc.meta.status != 404:
+                self._fail(exc, "opening the index")
+        except (TransportConnectionError, ConnectionTimeout) as exc:
+            self._fail(exc, "opening the index")
+        if self._call("checking the index", self.client.indices.exists, index=self.alias):
+            raise IndexCorrupt(
+                f"{self.alias!r} is a plain Elasticsearch index, not an alias; delete it and run `records reindex`, "
+                "or set RECORDS_ES_INDEX to another name"
+            )
+        return []
+
     def _ensure(self) -> None:
         """Create `<alias>-v1` behind the alias on first use; refuse an index from another schema version."""
         if self._ready:
             return
-        if self._closed:
-            raise RuntimeError("the search index is closed")
-        try:
-            resp = self.client.indices.get_alias(name=self.alias)
-            targets = list(resp.body)
-        except ApiError as exc:
-            if exc.meta.status != 404:
-                self._fail(exc, "opening the index")
-            targets = []
-        except (TransportConnectionError, ConnectionTimeout) as exc:
-            self._fail(exc, "opening the index")
+        targets = self._targets()
         if not targets:
-            if self._call("checking the index", self.client.indices.exists, index=self.alias):
-                raise IndexCorrupt(
-                    f"{self.alias!r} is a plain Elasticsearch index, not an alias; run `records reindex` after "
-                    "deleting it, or set RECORDS_ES_INDEX to another name"
-                )
             first = f"{self.alias}-v{max((self._number(n) for n in self._versions()), default=0) + 1}"
             try:
                 self._create(first)
@@ -440,9 +443,10 @@ class ElasticIndex(SearchIndex):
         """Build a fresh `<alias>-v<N+1>` from `docs`, swap the alias to it atomically, drop the old index.
 
         Searches keep using the old index until the swap. Returns the number of documents indexed. If loading
-        fails the new index is deleted and the old one stays in service.
+        fails the new index is deleted and the old one stays in service. Works whatever the current index
+        holds (an older schema included): this is how such an index is replaced.
         """
-        self._ensure()
+        self._targets()
         versions = self._versions()
         new = f"{self.alias}-v{max((self._number(n) for n in versions), default=0) + 1}"
         self._create(new, loading=True)
@@ -470,6 +474,7 @@ class ElasticIndex(SearchIndex):
         except BaseException:
             self.client.indices.delete(index=new, ignore_unavailable=True)
             raise
+        self._ready = True
         for name in versions:
             self._call("dropping the old index", self.client.indices.delete, index=name, ignore_unavailable=True)
         return ok
