@@ -11,9 +11,9 @@ from metadata.digits import fold
 # ("Date Issued:", "Vĩnh Hải, ngày ...", "تاریخ:", "Minutes - April 18, 2024").
 _MAX_PREFIX = 60
 _LABEL_END = (":", "：", ",", "،", "-", "–", "—")
-# Labels of dates that are not the document's own: expiry, deadlines, periods, birth dates.
-_NOT_ISSUE = re.compile(r"\b(?:expir\w*|until|valid\w*|birth|born|due|deadline|before|by|from|to|het|den|tu|truoc|"
-                        r"sinh|han)\b")
+# Labels of dates that are not the document's own: expiry, deadlines, birth dates. (Vietnamese "từ/đến/trước
+# ngày" need no entry: no punctuation ends them, and "Từ Sơn, ngày ..." is a place.)
+_NOT_ISSUE = re.compile(r"\b(?:expir\w*|until|valid\w*|birth|born|due|deadline|before|by|to|sinh|het han)\b")
 _NOT_ISSUE_AR = ("لغاية", "حتى", "انتهاء", "ميلاد", "تک", "تا", "پیدائش", "اختتام", "آخری", "من", "إلى", "الى")
 
 

@@ -275,6 +275,16 @@ def test_first_header_date_wins_and_expiry_dates_are_not_the_issue_date() -> Non
     assert (md.doc_type, md.title) == ("license", "Business License BL-24-03317")
 
 
+@pytest.mark.parametrize(("page", "expected"), [
+    ("Từ Sơn, ngày 2 tháng 5 năm 2024\nNgày sinh: 01/01/1990", "2024-05-02"),  # a place named "Từ ..."
+    ("Ngày sinh: 01/01/1990\nBắc Ninh, ngày 2 tháng 5 năm 2024", "2024-05-02"),  # a birth date is not it
+    ("Valid until: 31 December 2025\nDate: 2 May 2024", "2024-05-02"),
+    ("Certificate\n2 May 2024\n", "2024-05-02"),  # a date alone on its line
+])
+def test_issue_date_labels(page: str, expected: str) -> None:
+    assert extract_metadata([page], None).issued_date == expected
+
+
 def test_urdu_land_record_issue_date_label_wins_over_a_body_date() -> None:
     page = ("محکمہ مال، ضلع فیصل آباد\nفرد ملکیت (جمع بندی کا اقتباس)\nکھیوٹ نمبر: ۱۴۷، کھتونی نمبر: ۲۱۲\n"
             "انتقال نمبر ۴۴۱۷ مورخہ ۹ فروری ۲۰۲۳\nتاریخ اجراء: ۳ مارچ ۲۰۲۴")
