@@ -1,0 +1,253 @@
+"""The RQ job functions `records worker` runs: start, page and assemble, plus the failure callback.
+
+Each job opens the backends from the worker's environment and shares nothing with the other jobs but Redis,
+the object store and the index, so workers can run on different machines. Page jobs fetch the original from
+the store themselves (cached per machine, so a 300-page PDF is downloaded once per worker machine, not once
+per page).
+
+Errors: transient ones (store, index or Redis unreachable) propagate, and RQ retries the job with backoff.
+Anything else is permanent for this input: the job records its reason (`job.meta["reason"]`), gives up its
+remaining retries and fails; the assemble job (which runs even when pages failed) then fails the document
+with the reasons of its failed pages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import NoReturn
+
+import redis
+from rq import get_current_job
+from rq.job import Job, JobStatus
+from rq.timeouts import JobTimeoutException
+
+from documents.errors import RecordsError, TransientBackendError
+from documents.model import original_key
+from workers import metrics
+from workers.backends import Backends, open_backends
+from workers.pipeline import assemble, fail, load_manifest, store_page
+from workers.rq_queue import (
+    ACTIVE_KEY,
+    DOCSTATE_KEY,
+    RQQueue,
+    doc_of_job,
+    job_reason,
+    page_timeout,
+    pages_per_job,
+    stage_of_job,
+)
+from workers.stages import PageWork, ocr_page, start_document
+
+log = logging.getLogger("records.worker")
+
+TRANSIENT = (TransientBackendError, ConnectionError, TimeoutError, redis.ConnectionError, redis.TimeoutError)
+CACHE_MAX_AGE = 6 * 3600  # cached originals unused this long are removed
+
+
+class StageFailed(Exception):
+    """A stage failed for good on this input (not retried); the message is the reason for the clerk."""
+
+
+def cache_dir() -> Path:
+    """Where this machine keeps fetched originals (RECORDS_WORK_DIR, default a folder in the temp dir)."""
+    path = Path(os.environ.get("RECORDS_WORK_DIR") or Path(tempfile.gettempdir()) / f"records-work-{os.getuid()}")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def prune_cache(max_age: float = CACHE_MAX_AGE) -> None:
+    """Remove cached originals (and leftovers of killed jobs) not used for `max_age` seconds."""
+    cutoff = time.time() - max_age
+    for entry in cache_dir().iterdir():
+        try:
+            if entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        except OSError:
+            continue  # another worker removed or is replacing it
+
+
+def _log(stage: str, doc_id: str, started: float, **extra) -> None:
+    log.info(json.dumps({"event": "job", "stage": stage, "doc": doc_id, "seconds": round(time.monotonic() - started, 3),
+                         "worker": os.environ.get("RQ_WORKER_ID"), **extra}, ensure_ascii=False))
+
+
+def _give_up(reason: str) -> NoReturn:
+    """Fail the current job for good with `reason` (no retries: the same input would fail the same way)."""
+    job = get_current_job()
+    if job is not None:
+        job.retries_left = 0
+        job.meta["reason"] = reason
+        job.save_meta()
+    raise StageFailed(reason)
+
+
+def _original(backends: Backends, doc_id: str, ext: str, size: int) -> Path:
+    """The document's original on this machine: from the cache, else fetched from the store (atomically)."""
+    path = cache_dir() / f"{doc_id}.{ext}"
+    try:
+        if path.stat().st_size == size:
+            os.utime(path)
+            return path
+    except FileNotFoundError:
+        pass
+    tmp = cache_dir() / f".{doc_id}.{os.getpid()}.{ext}"
+    backends.store.get_file(original_key(doc_id, ext), tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def finish_document(connection, doc_id: str, state: str, confidence: float | None = None) -> None:
+    """Record a document's final state in Redis and let it be enqueued again."""
+    with connection.pipeline() as pipe:
+        pipe.hset(DOCSTATE_KEY, doc_id, state)
+        if confidence is not None:
+            pipe.hset(metrics.CONFIDENCE_KEY, doc_id, confidence)
+        else:
+            pipe.hdel(metrics.CONFIDENCE_KEY, doc_id)
+        pipe.delete(ACTIVE_KEY.format(doc_id))
+        pipe.execute()
+
+
+def start_job(doc_id: str) -> str:
+    """First job of a document: fetch and validate the original, count pages, enqueue page and assemble jobs."""
+    started = time.monotonic()
+    connection = get_current_job().connection
+    backends = open_backends()
+    scratch = Path(tempfile.mkdtemp(prefix=".start-", dir=cache_dir()))
+    try:
+        try:
+            works = start_document(backends, doc_id, scratch)
+        except TRANSIENT:
+            raise
+        except RecordsError as exc:
+            fail(backends, doc_id, exc.reason)
+            finish_document(connection, doc_id, "failed")
+            _log("start", doc_id, started, error=exc.reason)
+            return "failed"
+        manifest = load_manifest(backends, doc_id)
+        local = scratch / f"{doc_id}.{manifest.original.ext}"
+        if local.exists():
+            os.replace(local, cache_dir() / local.name)  # the page jobs on this machine need not fetch it again
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if not works:
+        fail(backends, doc_id, "the file has no pages")
+        finish_document(connection, doc_id, "failed")
+        return "failed"
+    connection.hset(DOCSTATE_KEY, doc_id, "processing")
+    group = pages_per_job()
+    first = works[0]
+    args = [(n, min(n + group - 1, len(works)), first.kind, first.lang, first.max_pixels, manifest.original.ext,
+             manifest.original.size) for n in range(1, len(works) + 1, group)]
+    RQQueue(connection).enqueue_pages(doc_id, len(works), args)
+    _log("start", doc_id, started, pages=len(works), jobs=len(args))
+    return "started"
+
+
+def page_job(doc_id: str, first: int, last: int, kind: str, lang: str, max_pixels: int, ext: str, size: int) -> int:
+    """OCR pages first..last (1-based) of a document and store their results. Returns the number of pages."""
+    connection = get_current_job().connection
+    backends = open_backends()
+    local = _original(backends, doc_id, ext, size)
+    for number in range(first, last + 1):
+        started = time.monotonic()
+        try:
+            page = ocr_page(PageWork(doc_id, str(local), kind, number - 1, lang, max_pixels))
+            summary = store_page(backends, doc_id, page)
+        except TRANSIENT:
+            raise
+        except JobTimeoutException:
+            _give_up(f"page {number}: OCR took longer than {page_timeout()} s (a huge or damaged page?); "
+                     "rescan it at a lower resolution")
+        except RecordsError as exc:
+            _give_up(f"page {number}: {exc.reason}")
+        except MemoryError:
+            _give_up(f"page {number}: out of memory (a very large page?); rescan at a lower resolution")
+        except Exception as exc:  # a bug or a library crash on odd input: record it, do not retry it
+            log.exception("page %s of %s failed", number, doc_id)
+            _give_up(f"page {number}: processing error ({type(exc).__name__}: {exc})")
+        metrics.page_done(connection, doc_id, number)
+        _log("page", doc_id, started, page=number, confidence=summary.confidence)
+    return last - first + 1
+
+
+def assemble_job(doc_id: str, page_count: int) -> str:
+    """Last job of a document, run once all its page jobs are final: assemble it, or fail it with the reasons
+    of its failed pages."""
+    started = time.monotonic()
+    job = get_current_job()
+    connection = job.connection
+    backends = open_backends()
+    try:
+        page_jobs = Job.fetch_many(job.dependency_ids, connection=connection)
+        reasons = [job_reason(j) if j is not None else f"{job_id}: job lost (expired); run `records retry`"
+                   for job_id, j in zip(job.dependency_ids, page_jobs, strict=True)
+                   if j is None or j.get_status() != JobStatus.FINISHED]
+        if reasons:
+            reason = "; ".join(reasons[:3]) + (f" (and {len(reasons) - 3} more pages)" if len(reasons) > 3 else "")
+            fail(backends, doc_id, reason)
+            finish_document(connection, doc_id, "failed")
+            _log("assemble", doc_id, started, error=reason)
+            return "failed"
+        try:
+            manifest = assemble(backends, doc_id, page_count)
+        except TRANSIENT:
+            raise
+        except RecordsError as exc:
+            fail(backends, doc_id, exc.reason)
+            finish_document(connection, doc_id, "failed")
+            return "failed"
+        except Exception as exc:
+            log.exception("assembling %s failed", doc_id)
+            fail(backends, doc_id, f"assembling the document failed ({type(exc).__name__}: {exc})")
+            finish_document(connection, doc_id, "failed")
+            return "failed"
+        finish_document(connection, doc_id, "processed", manifest.metadata.ocr_confidence)
+        (cache_dir() / f"{doc_id}.{manifest.original.ext}").unlink(missing_ok=True)
+        _log("assemble", doc_id, started, pages=page_count)
+        return "processed"
+    finally:
+        backends.close()
+
+
+def on_job_failure(job: Job, connection, exc_type, exc_value, traceback) -> None:
+    """RQ failure callback of every job (also for jobs whose worker died). Counts retries; on a final failure of
+    a start or assemble job, fails the document with the reason (failed pages are reported by their assemble job).
+    """
+    if job.retries_left:
+        connection.incr(metrics.RETRIED_KEY)
+        log.warning(json.dumps({"event": "retry", "job": job.id, "error": f"{exc_type.__name__}: {exc_value}",
+                                "retries_left": job.retries_left}))
+        return
+    reason = job.meta.get("reason")
+    if not reason:
+        if exc_type is not None and exc_type.__name__ == "AbandonedJobError":
+            what = "the worker running it stopped (killed or lost) too many times"
+        elif exc_type is not None and issubclass(exc_type, JobTimeoutException):
+            what = "it took too long"
+        else:
+            what = f"{getattr(exc_value, 'reason', exc_value)}"
+        stage = stage_of_job(job.id) or "job"
+        retried = " after 3 retries; run `records retry` when the cause is fixed" if job.retry_intervals else ""
+        reason = f"{stage}: {what}{retried}"
+        job.meta["reason"] = reason
+        job.save_meta()
+    connection.incr(metrics.JOBS_FAILED_KEY)
+    doc_id = doc_of_job(job.id)
+    if doc_id is None or stage_of_job(job.id) not in ("start", "assemble"):
+        return
+    try:
+        backends = open_backends()
+        try:
+            fail(backends, doc_id, reason)
+        finally:
+            backends.close()
+    except Exception:  # the store itself may be what is down; Redis still shows the failed job and its reason
+        log.exception("could not record the failure of %s in its manifest", doc_id)
+    finish_document(connection, doc_id, "failed")
