@@ -113,7 +113,10 @@ redis_ping() { [ "$(redis-cli -h 127.0.0.1 -p "$(redis_port)" ping 2>/dev/null)"
 
 start_redis() {
     mkdir -p "$REDIS_DIR"
-    if pid_alive "$REDIS_DIR/redis.pid" && redis_ping; then return; fi
+    if pid_alive "$REDIS_DIR/redis.pid"; then
+        wait_healthy "Redis on 127.0.0.1:$(redis_port)" "$REDIS_DIR/redis.pid" "$REDIS_DIR/redis.log" redis_ping
+        return
+    fi
     command -v redis-server >/dev/null && command -v redis-cli >/dev/null || apt_install redis-server
     local port; port="$(pick_port "$(redis_port || echo 6379)")"
     echo "$port" > "$REDIS_DIR/port"
@@ -128,6 +131,7 @@ start_redis() {
 # --- Elasticsearch -----------------------------------------------------------------------------------------------
 
 ES_BASE="$SVC/es"
+[ -s "$SVC/es.location" ] && ES_BASE="$(cat "$SVC/es.location")"  # see start_es
 es_port() { cat "$ES_BASE/port" 2>/dev/null; }
 es_health() {
     curl -fsS -m 5 "http://127.0.0.1:$(es_port)/_cluster/health?wait_for_status=yellow&timeout=2s" \
@@ -140,8 +144,22 @@ as_es_user() {
 }
 
 start_es() {
+    if is_root; then
+        id -u "$ES_USER" >/dev/null 2>&1 \
+            || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$ES_USER" \
+            || die "cannot create the user $ES_USER that runs Elasticsearch"
+        if ! runuser -u "$ES_USER" -- test -x "$SVC" 2>/dev/null; then
+            # The repository sits below a directory the service user cannot enter (e.g. /root): keep
+            # Elasticsearch's files in a directory of its own, one per repository.
+            ES_BASE="/var/lib/$ES_USER/$(echo -n "$REPO" | sha1sum | cut -c1-12)"
+            echo "$ES_BASE" > "$SVC/es.location"
+        fi
+    fi
     mkdir -p "$ES_BASE"
-    if pid_alive "$ES_BASE/es.pid" && es_health; then return; fi
+    if pid_alive "$ES_BASE/es.pid"; then
+        wait_healthy "Elasticsearch on 127.0.0.1:$(es_port)" "$ES_BASE/es.pid" "$ES_BASE/logs/records-test.log" es_health
+        return
+    fi
     local jdk zip home="$ES_BASE/elasticsearch-$ES_VERSION"
     jdk="$(find_jdk)"
     if [ ! -x "$home/bin/elasticsearch" ]; then
@@ -152,9 +170,6 @@ start_es() {
     fi
     mkdir -p "$ES_BASE/data" "$ES_BASE/logs" "$ES_BASE/tmp"
     if is_root; then
-        id -u "$ES_USER" >/dev/null 2>&1 \
-            || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$ES_USER" \
-            || die "cannot create the user $ES_USER that runs Elasticsearch"
         chown -R "$ES_USER:" "$ES_BASE"
         as_es_user test -w "$ES_BASE" \
             || die "user $ES_USER cannot reach $ES_BASE (a parent directory is not world-executable)"
@@ -190,7 +205,10 @@ s3_health() { curl -sS -m 5 "http://127.0.0.1:$(s3_port)/" 2>/dev/null | grep -q
 
 start_s3() {
     mkdir -p "$S3_DIR/data"
-    if pid_alive "$S3_DIR/s3proxy.pid" && s3_health; then return; fi
+    if pid_alive "$S3_DIR/s3proxy.pid"; then
+        wait_healthy "S3Proxy on 127.0.0.1:$(s3_port)" "$S3_DIR/s3proxy.pid" "$S3_DIR/s3proxy.log" s3_health
+        return
+    fi
     local jdk jar port
     jdk="$(find_jdk)"
     jar="$(maven_fetch org.gaul s3proxy "$S3PROXY_VERSION" jar jar-with-dependencies)"
