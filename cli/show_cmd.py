@@ -11,22 +11,22 @@ from documents.model import derivative_key
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("show", help="metadata, status and text of one document")
-    p.add_argument("id", metavar="ID")
+    p = sub.add_parser("show", help="metadata, status and text of one document, or a dossier's documents")
+    p.add_argument("id", metavar="ID", help="a document id, or a dossier id (lists its documents in order)")
     as_user_flag(p)
     json_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from documents.access import can_see
+    from documents.access import visible as can_see
     from workers.pipeline import load_manifest
 
     be = backends()
     try:
         manifest = load_manifest(be, args.id)
     except NotFound:
-        raise NotFound(f"no document {args.id}") from None
+        return _show_dossier(args, be)
     if not can_see(manifest.agency, manifest.visibility, manifest.shared_with, access_for(args, be)):
         raise NotFound(f"no document {args.id}")  # same answer as for a missing one: existence is not leaked
     try:
@@ -50,4 +50,38 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {label:<15} {value}")
     print()
     print(text)
+    return 0
+
+
+def _show_dossier(args: argparse.Namespace, be) -> int:
+    """A dossier: its title and its documents in order (only those the caller may see)."""
+    from documents.access import visible
+    from ingest.legacy.dossiers import read_dossier
+    from workers.pipeline import load_manifest
+
+    try:
+        dossier = read_dossier(be.store, args.id)
+    except NotFound:
+        raise NotFound(f"no document or dossier {args.id}") from None
+    access = access_for(args, be)
+    documents = []
+    for doc_id in dossier.get("documents") or []:
+        try:
+            manifest = load_manifest(be, doc_id)
+        except NotFound:
+            continue
+        if visible(manifest.agency, manifest.visibility, manifest.shared_with, access):
+            documents.append({"id": manifest.id, "title": manifest.metadata.title, "status": manifest.status,
+                              "doc_type": manifest.metadata.doc_type, "issued_date": manifest.metadata.issued_date,
+                              "file": manifest.original.filename})
+    if not documents and not visible(dossier.get("agency") or "", "private", [], access):
+        raise NotFound(f"no document or dossier {args.id}")  # a dossier of nothing visible is not disclosed
+    if args.json:
+        print_json({"dossier": {k: dossier.get(k) for k in ("id", "title", "agency")}, "documents": documents})
+        return 0
+    print(f"dossier {dossier.get('id')}: {dossier.get('title')}  ({dossier.get('agency')}, "
+          f"{len(documents)} document(s))")
+    for n, doc in enumerate(documents, start=1):
+        print(f"{n:>4}. {doc['id']}  {doc['title'] or '(untitled)'}  [{doc['doc_type']}, "
+              f"{doc['issued_date'] or 'no date'}]  {doc['file']}  {doc['status']}")
     return 0
