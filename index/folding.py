@@ -2,92 +2,124 @@
 
 Two forms of every word are indexed:
 
-* **exact** (`normalize`): NFKC, lower case, Arabic-Indic and Extended Arabic-Indic digits -> ASCII, tatweel and
-  invisible format characters (ZWNJ, bidi marks, soft hyphen) removed, stray combining marks (Arabic harakat)
-  removed; Vietnamese tones and đ are kept, so an exact-tone match can rank first.
-* **folded** (`fold`): the exact form with every diacritic stripped (Vietnamese tones and vowel marks, hamza
-  carriers), đ -> d, and Arabic-script letter variants mapped to one letter (ي/ى/ی/ئ -> ي, ك/ک/ڪ -> ك,
-  ه/ہ/ۃ/ة -> ه, أ/إ/آ/ا/ٱ -> ا, ؤ -> و).
+* **exact** (`normalize`): NFKC, lower case, Arabic-Indic and Extended Arabic-Indic digits -> ASCII, tatweel,
+  Arabic harakat/Quranic marks and invisible format characters (ZWNJ, bidi marks, soft hyphen) removed; Vietnamese
+  tones and đ are kept, so an exact-tone match can rank first.
+* **folded** (`fold`): the exact form with Arabic-script letter variants unified (`prefold`: ي/ى/ی/ئ -> ي,
+  ك/ک/ڪ -> ك, ه/ہ/ۃ/ة -> ه, أ/إ/آ/ا/ٱ -> ا, ؤ -> و, đ -> d), then every Latin diacritic removed (ASCII folding:
+  Vietnamese tones and vowel marks, ß -> ss, æ -> ae, ...).
 
-`tokens` splits normalized text into words (runs of letters and digits; `_` and punctuation separate words), so a
-backend can feed pre-split, space-joined words to a whitespace tokenizer and be sure that queries, index and
-highlighter agree on word boundaries.
+Backends with an ASCII-folding analyzer (tantivy `Filter.ascii_fold`, Elasticsearch `asciifolding`) index
+`prefold(normalize(text))` through it, which equals `fold` on Vietnamese, English, Arabic and Urdu text and runs in
+native code; `fold` is the pure-Python definition used for short strings (query words, highlighting).
+
+Words are runs of letters and digits (`tokens`); `_` and punctuation separate words, as in the engines' simple
+tokenizers.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from functools import lru_cache
 
-# Words longer than this (UTF-8 bytes) are OCR garbage or base64; engines drop them, so do we, everywhere.
+# Words longer than this (UTF-8 bytes) are OCR garbage or base64; dropped everywhere.
 MAX_TOKEN_BYTES = 64
 
 _WORD = re.compile(r"[^\W_]+")
 
-_DIGITS = {0x0660 + i: str(i) for i in range(10)} | {0x06F0 + i: str(i) for i in range(10)}
-_DROP = {0x0640: None}  # tatweel (kashida), purely typographic elongation
+# normalize(): (old, new) replacements, applied with str.replace (C-speed scans; far faster than str.translate or
+# a regex on non-ASCII text, and a no-op scan when the character is absent).
+_NORMALIZE: tuple[tuple[str, str], ...] = (
+    *((chr(0x0660 + i), str(i)) for i in range(10)),  # Arabic-Indic digits
+    *((chr(0x06F0 + i), str(i)) for i in range(10)),  # Extended Arabic-Indic (Urdu/Persian) digits
+    ("\u0640", ""),  # tatweel (kashida): typographic elongation
+    *((chr(c), "") for c in range(0x064B, 0x0660)),  # harakat: fathatan … sukun, maddah/hamza marks
+    ("\u0670", ""),  # superscript alef
+    *((chr(c), "") for c in range(0x06D6, 0x06EE) if unicodedata.category(chr(c)).startswith("M")),  # Quranic marks
+    *((chr(c), "") for c in (0x00AD, 0x061C, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F))),  # format
+    *((chr(c), "") for c in range(0x2060, 0x2065)),
+)
 
-# Letters that are variants of one another in Arabic-script text (keyboard, region and OCR variants).
-# Hamza-carrying forms (أ إ آ ؤ ئ ۂ ۓ) decompose under NFD and lose the hamza with the other marks.
-_LETTERS = {
-    "ى": "ي",  # alef maksura
-    "ی": "ي",  # farsi/urdu yeh
-    "ې": "ي",
-    "ک": "ك",  # keheh (Urdu/Persian kaf)
-    "ڪ": "ك",  # swash kaf
-    "ہ": "ه",  # heh goal (Urdu)
-    "ە": "ه",  # ae
-    "ۃ": "ه",  # teh marbuta goal
-    "ة": "ه",  # teh marbuta
-    "ٱ": "ا",  # alef wasla
-    "ٲ": "ا",
-    "ٳ": "ا",
-    "đ": "d",  # a letter of its own, not d + mark: NFD does not fold it
-    "ð": "d",
-    "ł": "l",
-    "ø": "o",
-}
-_FOLD_TABLE = str.maketrans(_LETTERS)
-_NORM_TABLE = str.maketrans(_DIGITS | _DROP)
+# prefold(): Arabic-script letter variants (keyboard, regional and OCR variants) and hamza carriers -> one letter;
+# đ -> d here too because it is not "d + mark" (Unicode decomposition does not fold it).
+_PREFOLD: tuple[tuple[str, str], ...] = (
+    ("أ", "ا"),
+    ("إ", "ا"),
+    ("آ", "ا"),
+    ("ٱ", "ا"),
+    ("ٲ", "ا"),
+    ("ٳ", "ا"),
+    ("ى", "ي"),  # alef maksura
+    ("ی", "ي"),  # farsi/urdu yeh
+    ("ې", "ي"),
+    ("ئ", "ي"),
+    ("ؤ", "و"),
+    ("ک", "ك"),  # keheh (Urdu/Persian kaf)
+    ("ڪ", "ك"),  # swash kaf
+    ("ۂ", "ه"),
+    ("ہ", "ه"),  # heh goal (Urdu)
+    ("ە", "ه"),
+    ("ۃ", "ه"),  # teh marbuta goal
+    ("ة", "ه"),  # teh marbuta
+    ("ۓ", "ے"),
+    ("đ", "d"),
+)
+
+# Latin letters that ASCII folding expands rather than strips (kept in step with tantivy/Lucene ASCIIFolding).
+_LATIN_EXTRA: tuple[tuple[str, str], ...] = (
+    ("ß", "ss"),
+    ("æ", "ae"),
+    ("œ", "oe"),
+    ("ø", "o"),
+    ("ł", "l"),
+    ("ð", "d"),
+    ("þ", "th"),
+    ("ı", "i"),
+)
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
-def _strip_marks(text: str) -> str:
-    """Drop combining marks (Unicode category M*) and format characters (Cf: ZWNJ, ZWJ, bidi marks, soft hyphen)."""
-    return "".join(c for c in text if not unicodedata.category(c).startswith("M") and unicodedata.category(c) != "Cf")
-
-
-def _has_marks_or_format(text: str) -> bool:
-    return any(unicodedata.combining(c) or unicodedata.category(c) == "Cf" for c in text)
+_NORMALIZE_TABLE = str.maketrans(dict(_NORMALIZE))
 
 
 def normalize(text: str) -> str:
-    """The exact form: NFKC, lower case, ASCII digits, no tatweel/format characters/stray marks; tones kept (NFC)."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_NORM_TABLE)
-    if not text.isascii() and _has_marks_or_format(text):
-        # After NFC, Vietnamese letters are precomposed; what is still a combining mark here (Arabic harakat,
-        # a mark NFC cannot attach) would otherwise split a word in two.
-        text = _strip_marks(text)
+    """The exact form: NFKC, lower case, ASCII digits, no tatweel/harakat/format characters; tones kept."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    if text.isascii():
+        return text
+    if len(text) < 40:  # one word: a table lookup per character beats ~80 substring scans
+        return text.translate(_NORMALIZE_TABLE)
+    for old, new in _NORMALIZE:
+        if old in text:
+            text = text.replace(old, new)
     return text
 
 
-def fold(text: str) -> str:
-    """The folded form: `normalize`, then every diacritic removed and letter variants unified (đ -> d, ی -> ي, ...)."""
-    text = normalize(text)
+def prefold(text: str) -> str:
+    """Unify Arabic-script letter variants and đ in already-`normalize`d text (the part ASCII folding misses)."""
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", text.translate(_FOLD_TABLE))
+    for old, new in _PREFOLD:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def fold_normalized(text: str) -> str:
-    """`fold` for text that is already `normalize`d (skips the repeated NFKC pass on the indexing hot path)."""
+    """`fold` for text that is already `normalize`d."""
+    text = prefold(text)
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", text.translate(_FOLD_TABLE))
+    for old, new in _LATIN_EXTRA:
+        if old in text:
+            text = text.replace(old, new)
+    return unicodedata.normalize("NFC", _COMBINING.sub("", unicodedata.normalize("NFD", text)))
+
+
+def fold(text: str) -> str:
+    """The folded form: `normalize`, letter variants unified, Latin diacritics removed (Nguyễn Đức -> nguyen duc)."""
+    return fold_normalized(normalize(text))
 
 
 def _keep(word: str) -> bool:
@@ -99,30 +131,14 @@ def tokens(text: str) -> list[str]:
     return [w for w in _WORD.findall(normalize(text)) if _keep(w)]
 
 
-def token_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, exact word) for each word of the *original* `text`, offsets into `text`, for highlighting.
-
-    Words are found in the original string (so offsets are right) and normalized one by one; a word that
-    normalizes into several (e.g. a ligature or a harakat-split word) yields the pieces with the same span.
-    """
-    for m in RAW_WORD.finditer(text):
-        for w in raw_word_tokens(m.group()):
-            yield m.start(), m.end(), w
-
-
-# A word of raw (un-normalized) text: letters/digits, possibly joined by combining marks, tatweel or ZWNJ/ZWJ/soft
-# hyphen, which `normalize` removes (so the pieces form one word there too).
+# A word of raw (un-normalized) text: letters/digits, possibly joined by marks, tatweel or ZWNJ/ZWJ/soft hyphen,
+# which `normalize` removes (so the pieces form one word there too). Used to find word offsets for highlighting.
 RAW_WORD = re.compile(r"[^\W_]+(?:[\u064B-\u065F\u0670\u0640\u200C\u200D\u00AD\u0300-\u036F]+[^\W_]*)*")
 
 
-def raw_word_tokens(raw: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def raw_word_tokens(raw: str) -> tuple[str, ...]:
     """The exact-form words of one `RAW_WORD` match (usually one; a ligature or odd mark may give several)."""
     if raw.isascii():
-        return [raw.lower()] if len(raw) <= MAX_TOKEN_BYTES else []
-    return [w for w in _WORD.findall(normalize(raw)) if _keep(w)]
-
-
-def index_text(text: str) -> tuple[str, str]:
-    """(exact, folded) space-joined word strings of `text`, ready for a whitespace tokenizer."""
-    exact = " ".join(tokens(text))
-    return exact, fold_normalized(exact)
+        return (raw.lower(),) if len(raw) <= MAX_TOKEN_BYTES else ()
+    return tuple(w for w in _WORD.findall(normalize(raw)) if _keep(w))

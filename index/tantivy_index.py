@@ -50,12 +50,13 @@ from index.base import (
     SearchRequest,
     SearchResult,
 )
-from index.folding import fold_normalized, index_text
+from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
 
 SCHEMA_VERSION = 1
 MARKER = "records-index.json"
-WS = "records_ws"  # whitespace tokenizer: words are split and folded in Python
+EXACT = "records_exact"  # simple tokenizer + lowercase over `normalize`d text
+FOLDED = "records_folded"  # the same + ASCII folding, over `prefold(normalize(text))`
 
 # (field, boost, folded?) searched for every query word; exact fields outrank their folded twins.
 DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
@@ -66,7 +67,7 @@ DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
     ("body_f", 1.0, True),
     ("meta_f", 1.0, True),
 )
-PAGE_FIELDS: tuple[tuple[str, float, bool], ...] = (("body", 1.5, False), ("body_f", 1.0, True))
+PAGE_FIELDS: tuple[tuple[str, float, bool], ...] = (("body_f", 1.0, True),)
 FACET_SIZE = 50
 MAX_PAGES_PER_HIT = 5000
 HIGHLIGHT_PAGES = 3
@@ -84,8 +85,10 @@ def _schema() -> tantivy.Schema:
     sb.add_unsigned_field("is_doc", indexed=True)
     sb.add_unsigned_field("is_page", indexed=True)
     sb.add_unsigned_field("page_no", stored=True, indexed=True, fast=True)
-    for name in ("body", "body_f", "title", "title_f", "number_f", "meta_f"):
-        sb.add_text_field(name, tokenizer_name=WS)
+    for name in ("body", "title"):
+        sb.add_text_field(name, tokenizer_name=EXACT)
+    for name in ("body_f", "title_f", "number_f", "meta_f"):
+        sb.add_text_field(name, tokenizer_name=FOLDED)
     for name in ("agency", "doc_type", "language", "dossier"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     sb.add_text_field("readers", tokenizer_name="raw")  # owner + shared_with (when shared)
@@ -96,6 +99,30 @@ def _schema() -> tantivy.Schema:
     sb.add_bytes_field("meta", stored=True)  # IndexDoc fields except pages, JSON
     sb.add_bytes_field("text", stored=True)  # page text (page documents only), UTF-8
     return sb.build()
+
+
+def _analyzers() -> tuple[tantivy.TextAnalyzer, tantivy.TextAnalyzer]:
+    """(exact, folded) analyzers; also used on query words, so index and query split and fold alike."""
+    exact = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
+        .build()
+    )
+    folded = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
+        .build()
+    )
+    return exact, folded
+
+
+def _both(text: str) -> tuple[str, str]:
+    """(exact, pre-folded) forms of `text` for the exact and folded fields."""
+    exact = normalize(text)
+    return exact, prefold(exact)
 
 
 def _date_num(iso: str | None) -> int | None:
@@ -135,6 +162,7 @@ class TantivyIndex(SearchIndex):
         """Open or create the index. `rebuild=True` discards an existing (possibly corrupt) index first."""
         self.path = Path(path)
         self._schema = _schema()
+        self._exact, self._folded = _analyzers()
         self._write_lock = threading.Lock()
         self._closed = False
         if rebuild:
@@ -154,7 +182,8 @@ class TantivyIndex(SearchIndex):
                 )
         try:
             self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
-            self._index.register_tokenizer(WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+            self._index.register_tokenizer(EXACT, self._exact)
+            self._index.register_tokenizer(FOLDED, self._folded)
             self._index.reload()
         except (OSError, ValueError) as exc:
             raise IndexCorrupt(
@@ -212,18 +241,18 @@ class TantivyIndex(SearchIndex):
         d.add_text("id", doc.id)
         d.add_unsigned("is_doc", 1)
         d.add_bytes("meta", json.dumps(meta, ensure_ascii=False).encode())
-        page_words = [index_text(p.text) for p in pages]
+        page_words = [_both(p.text) for p in pages]
         d.add_text("body", " ".join(w[0] for w in page_words))
         d.add_text("body_f", " ".join(w[1] for w in page_words))
         if doc.title:
-            exact, folded = index_text(doc.title)
+            exact, folded = _both(doc.title)
             d.add_text("title", exact)
             d.add_text("title_f", folded)
         if doc.doc_number:
-            d.add_text("number_f", index_text(doc.doc_number)[1])
+            d.add_text("number_f", _both(doc.doc_number)[1])
         extra = " ".join(x for x in (doc.issuing_body, doc.dossier, doc.dossier_title, *doc.tags) if x)
         if extra:
-            d.add_text("meta_f", index_text(extra)[1])
+            d.add_text("meta_f", _both(extra)[1])
         d.add_text("agency", doc.agency)
         d.add_text("doc_type", doc.doc_type or "other")
         if doc.language:
@@ -346,10 +375,14 @@ class TantivyIndex(SearchIndex):
 
     def _word_query(self, node: q.Term | q.Phrase, fields: tuple[tuple[str, float, bool], ...]) -> Query:
         words = [node.word] if isinstance(node, q.Term) else list(node.words)
-        folded = [fold_normalized(w) for w in words]
+        # Re-split with the index's own analyzers (a word can only split further, never merge).
+        exact = [t for w in words for t in self._exact.analyze(w)]
+        folded = [t for w in words for t in self._folded.analyze(prefold(w))]
+        if not exact or not folded:
+            return Query.empty_query()
         clauses = []
         for field, boost, is_folded in fields:
-            ws = folded if is_folded else words
+            ws = folded if is_folded else exact
             if len(ws) == 1:
                 if node.prefix:
                     # Words are letters and digits only (folding.tokens), so there is nothing to escape.
@@ -360,8 +393,8 @@ class TantivyIndex(SearchIndex):
                 x = Query.phrase_prefix_query(self._schema, field, ws)
             else:
                 x = Query.phrase_query(self._schema, field, ws)
-            clauses.append((Occur.Should, Query.boost_query(x, boost)))
-        return Query.boolean_query(clauses)
+            clauses.append((Occur.Should, Query.boost_query(x, boost) if boost != 1.0 else x))
+        return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
 
     def _compile(self, node: q.Node, fields: tuple[tuple[str, float, bool], ...]) -> Query:
         if isinstance(node, q.Term | q.Phrase):
@@ -431,7 +464,8 @@ class TantivyIndex(SearchIndex):
                 order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
                 res = s.search(full, limit=limit, offset=offset, count=True, order_by_field="sort_key", order=order)
             facets = self._facets(s, full) if res.count else {name: {} for name in FACETS}
-            hits = [self._hit(s, key, addr, terms, sort) for key, addr in res.hits]
+            match = matcher(terms) if terms else None
+            hits = [self._hit(s, key, addr, terms, match, sort) for key, addr in res.hits]
             return SearchResult(total=res.count, hits=hits, facets=facets)
 
         return self._run(run)
@@ -447,27 +481,20 @@ class TantivyIndex(SearchIndex):
             }
         return out
 
-    def _hit(self, s: tantivy.Searcher, key, addr, terms: list[q.Term | q.Phrase], sort: str) -> Hit:
-        meta = json.loads(s.doc(addr).get_first("meta"))
+    def _hit(self, s: tantivy.Searcher, key, addr, terms: list[q.Term | q.Phrase], match, sort: str) -> Hit:
+        tdoc = s.doc(addr)
+        meta = json.loads(tdoc.get_first("meta"))
         pages: list[int] = []
         highlights: list[str] = []
         if terms:
-            located = Query.boolean_query(
-                [
-                    (Occur.Must, self._compile(q.Or(tuple(terms)), PAGE_FIELDS)),
-                    (Occur.Must, self._filter(self._term("id", meta["id"]))),
-                    (Occur.Must, self._filter(self._flag("is_page"))),
-                ]
-            )
-            page_hits = s.search(located, limit=MAX_PAGES_PER_HIT, count=False).hits
-            if page_hits:
-                numbers = s.fast_field_values("page_no", [a for _, a in page_hits])
-                pages = sorted(set(numbers))
-                match = matcher(terms)
-                for _, paddr in page_hits[:HIGHLIGHT_PAGES]:
-                    snip = snippet(s.doc(paddr).get_first("text").decode(), match)
-                    if snip:
-                        highlights.append(snip)
+            numbers = meta.get("page_numbers") or []
+            if len(numbers) == 1:
+                # A one-page document is its own page: no second query, its text is in the hit document.
+                snip = snippet(tdoc.get_first("text").decode(), match)
+                if snip:
+                    pages, highlights = numbers, [snip]
+            else:
+                pages, highlights = self._locate(s, meta["id"], terms, match)
         return Hit(
             id=meta["id"],
             title=meta.get("title"),
@@ -481,6 +508,31 @@ class TantivyIndex(SearchIndex):
             highlights=highlights,
             pages=pages,
         )
+
+    def _locate(
+        self, s: tantivy.Searcher, doc_id: str, terms: list[q.Term | q.Phrase], match
+    ) -> tuple[list[int], list[str]]:
+        """Pages of a multi-page document that contain any of `terms`, and snippets from the best ones."""
+        # One query per word on the folded field (an exact match is a folded match too): a conjunction with the id
+        # term is driven by the id's few postings; a union of several phrase scorers inside it would scan blockwise.
+        restrict = [self._term("id", doc_id), self._flag("is_page")]
+        found: dict[tuple[int, int], list] = {}
+        for term in terms:
+            located = self._must([self._word_query(term, PAGE_FIELDS), *restrict])
+            for score, addr in s.search(located, limit=MAX_PAGES_PER_HIT, count=False).hits:
+                entry = found.setdefault((addr.segment_ord, addr.doc), [0.0, addr])
+                entry[0] += score
+        if not found:
+            return [], []
+        ranked = sorted(found.values(), key=lambda e: -e[0])
+        page_hits = [(score, addr) for score, addr in ranked]
+        pages = sorted(set(s.fast_field_values("page_no", [a for _, a in page_hits])))
+        highlights = []
+        for _, paddr in page_hits[:HIGHLIGHT_PAGES]:
+            snip = snippet(s.doc(paddr).get_first("text").decode(), match)
+            if snip:
+                highlights.append(snip)
+        return pages, highlights
 
     def close(self) -> None:
         """Drop the reader; later calls raise. Safe to call twice."""
