@@ -72,6 +72,14 @@ def install(app: FastAPI) -> None:
             parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else err.get("msg", "invalid"))
         return respond(request, 422, "invalid", "invalid request — " + "; ".join(parts))
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        import logging
+
+        logging.getLogger("records.api").error("unexpected error on %s", request.url.path, exc_info=exc)
+        return JSONResponse(_body(500, "internal", "the server failed on this request; it has been logged — "
+                                  "try again, and tell an administrator if it keeps failing"), status_code=500)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:

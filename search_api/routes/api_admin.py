@@ -98,5 +98,5 @@ def audit(
         limit=limit,
         offset=offset,
     )
-    state.audit(request, principal, "audit.read", None, principal.agency, user=user, action=action)
+    state.audit(request, principal, "audit.read", None, principal.agency, filter_user=user, filter_action=action)
     return {"entries": [e.to_dict() for e in entries], "offset": offset, "limit": limit}
