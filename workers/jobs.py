@@ -220,14 +220,21 @@ def on_job_failure(job: Job, connection, exc_type, exc_value, traceback) -> None
     """RQ failure callback of every job (also for jobs whose worker died). Counts retries; on a final failure of
     a start or assemble job, fails the document with the reason (failed pages are reported by their assemble job).
     """
+    abandoned = exc_type is not None and exc_type.__name__ == "AbandonedJobError"
     if job.retries_left:
+        if abandoned and job.retry_intervals:
+            # A dead worker is no backend outage: re-run now (which needs no scheduler, whose holder may be the
+            # dead worker), keeping the backoff for later transient errors.
+            intervals = list(job.retry_intervals)
+            intervals[max(len(intervals) - job.retries_left, 0)] = 0
+            job.retry_intervals = intervals
         connection.incr(metrics.RETRIED_KEY)
         log.warning(json.dumps({"event": "retry", "job": job.id, "error": f"{exc_type.__name__}: {exc_value}",
                                 "retries_left": job.retries_left}))
         return
     reason = job.meta.get("reason")
     if not reason:
-        if exc_type is not None and exc_type.__name__ == "AbandonedJobError":
+        if abandoned:
             what = "the worker running it stopped (killed or lost) too many times"
         elif exc_type is not None and issubclass(exc_type, JobTimeoutException):
             what = "it took too long"

@@ -46,7 +46,8 @@ ACTIVE_KEY = "records:active:{}"  # a document in flight; value: the time it was
 ACTIVE_TTL = 7 * 24 * 3600  # safety net only: final states and `records retry` remove it
 DOCSTATE_KEY = "records:docstate"  # hash doc id -> queued | processing | processed | failed (for waiting, metrics)
 
-RETRY = Retry(max=3, interval=[5, 30, 120])  # transient errors: store/index down for up to ~2.5 minutes
+RETRIES = 3
+RETRY_INTERVALS = (5, 30, 120)  # transient errors: store/index down for up to ~2.5 minutes
 RESULT_TTL = 24 * 3600  # finished jobs kept a day: the assemble job reads its page jobs' outcomes
 FAILURE_TTL = 30 * 24 * 3600  # failed jobs kept a month for `records status` / `records retry`
 ENQUEUE_CHUNK = 500  # documents per Redis round trip when enqueueing
@@ -57,6 +58,13 @@ WAIT_POLL_SECONDS = 0.5
 def _int_env(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default
+
+
+def retry_policy() -> Retry:
+    """Retries of a job on transient errors: 3, after RECORDS_RETRY_INTERVALS seconds (default 5,30,120)."""
+    raw = os.environ.get("RECORDS_RETRY_INTERVALS")
+    intervals = [int(x) for x in raw.split(",")] if raw else list(RETRY_INTERVALS)
+    return Retry(max=RETRIES, interval=intervals)
 
 
 def page_timeout() -> int:
@@ -167,7 +175,7 @@ class RQQueue(JobQueue):
         queue = self.queues[START_QUEUE]
         datas = [Queue.prepare_data("workers.jobs.start_job", args=(doc_id,), job_id=start_job_id(doc_id),
                                     timeout=page_timeout(), result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
-                                    retry=RETRY, on_failure=failure_callback(), description=f"start {doc_id}")
+                                    retry=retry_policy(), on_failure=failure_callback(), description=f"start {doc_id}")
                  for doc_id in acquired]
         try:
             with self.connection.pipeline() as pipe:
@@ -189,14 +197,14 @@ class RQQueue(JobQueue):
         datas = [Queue.prepare_data("workers.jobs.page_job", args=(doc_id, *args),
                                     job_id=page_job_id(doc_id, args[0], args[1]), timeout=page_timeout() *
                                     (args[1] - args[0] + 1), result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
-                                    retry=RETRY, on_failure=failure_callback(),
+                                    retry=retry_policy(), on_failure=failure_callback(),
                                     description=f"pages {args[0]}-{args[1]} of {doc_id}")
                  for args in page_args]
         jobs = pages.enqueue_many(datas)
         self.queues[ASSEMBLE_QUEUE].enqueue_call(
             "workers.jobs.assemble_job", args=(doc_id, page_count), job_id=assemble_job_id(doc_id),
             depends_on=Dependency(jobs=[j.id for j in jobs], allow_failure=True), timeout=max(600, page_count * 10),
-            result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=RETRY, on_failure=failure_callback(),
+            result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=retry_policy(), on_failure=failure_callback(),
             description=f"assemble {doc_id}")
 
     # --- waiting -------------------------------------------------------------------------------------------------
