@@ -22,8 +22,10 @@ Design
   atomic `update_aliases` call and deletes the old index: searches never see an empty or half-built index.
   `clear()` is a rebuild with no documents. Upserts that land on the old index while a rebuild runs are lost with
   it; rebuild from the object store after such a window (`records reindex` is the only rebuilder).
-* **Durable and visible on return.** Bulk writes use `refresh="wait_for"` (and the translog is fsynced per request),
-  so a search right after `upsert` sees the documents.
+* **Durable and visible on return.** `upsert` and `delete` end with an explicit refresh (`refresh=true` on the bulk
+  request; the translog is fsynced per request), so a search right after them sees the change. `refresh="wait_for"`
+  was measured at ~1 s per call (it waits for the next scheduled refresh), which a worker indexing one document per
+  job cannot afford; the explicit refresh costs 40-140 ms here. `rebuild` loads with refresh off and refreshes once.
 """
 
 from __future__ import annotations
@@ -425,7 +427,7 @@ class ElasticIndex(SearchIndex):
             self.client,
             actions,
             chunk_size=BULK_CHUNK,
-            refresh="wait_for",
+            refresh=True,
             max_retries=3,
             initial_backoff=1,
         )
@@ -437,7 +439,7 @@ class ElasticIndex(SearchIndex):
             return
         self._ensure()
         actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids]
-        self._call("deleting documents", helpers.bulk, self.client, actions, refresh="wait_for", ignore_status=(404,))
+        self._call("deleting documents", helpers.bulk, self.client, actions, refresh=True, ignore_status=(404,))
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
         """Build a fresh `<alias>-v<N+1>` from `docs`, swap the alias to it atomically, drop the old index.

@@ -5,7 +5,7 @@ Syntax (forgiving: any input parses, nothing is ever passed to an engine's own q
 * words, implicitly ANDed: `Nguyen Duc Thanh`
 * `"quoted phrases"` (an unclosed quote runs to the end of the input)
 * `AND`, `OR`, `NOT` (upper case; lower-case `and`/`or`/`not` are ordinary words) and a leading `-word`
-* a trailing `*` for a prefix: `quyet*`
+* a trailing `*` for a prefix: `quyet*`, also at the end of a phrase: `"land regist*"`
 * parentheses; unbalanced ones are closed or ignored
 * anything else — `field:value`, `agency:x`, `((`, `\\`, `~`, `^` — is just punctuation between words: a word such
   as `30/2020/NĐ-CP` or `agency:x` becomes the phrase of its parts (`30 2020 nđ cp`).
@@ -93,8 +93,8 @@ def _lex(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _leaf(text: str, quoted: bool) -> Node | None:
-    prefix = not quoted and text.endswith("*")
+def _leaf(text: str) -> Node | None:
+    prefix = text.rstrip().endswith("*")
     words = tokens(text)
     if not words:
         return None
@@ -170,7 +170,7 @@ class _Parser:
         if kind in ("word", "phrase"):
             if self.clauses >= MAX_CLAUSES:
                 return None
-            leaf = _leaf(text, quoted=kind == "phrase")
+            leaf = _leaf(text)
             if leaf is not None:
                 self.clauses += 1
             return leaf
