@@ -23,6 +23,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "vi": "Từ khóa, \"cụm từ\", OR, -loại trừ, tiền tố*"},
     "all": {"en": "All", "vi": "Tất cả"},
     "results": {"en": "{n} documents", "vi": "{n} văn bản"},
+    "results_one": {"en": "1 document", "vi": "1 văn bản"},
     "no_results": {"en": "No documents match.", "vi": "Không tìm thấy văn bản nào."},
     "facet_agency": {"en": "Agency", "vi": "Cơ quan"},
     "facet_doc_type": {"en": "Document type", "vi": "Loại văn bản"},
