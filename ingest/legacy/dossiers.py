@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+import unicodedata
 
 from documents.errors import NotFound
-from ingest.legacy.fields import fold
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_ID = 100
@@ -28,10 +28,16 @@ def dossier_id(name: str) -> str:
     name = name.strip()
     if name and len(name) <= MAX_ID and not _UNSAFE.search(name) and name[0].isalnum() and ".." not in name:
         return name
-    slug = _UNSAFE.sub("-", fold(name)).strip("-._")[:MAX_ID - 9]
+    slug = _UNSAFE.sub("-", _ascii(name)).strip("-._")[:MAX_ID - 9]
     slug = re.sub(r"\.{2,}", ".", slug)
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
     return f"{slug}-{digest}" if slug else f"dossier-{digest}"
+
+
+def _ascii(text: str) -> str:
+    """Diacritics dropped, case kept (`Hồ sơ Đất` -> `Ho so Dat`)."""
+    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def write_dossier(store, dossier: str, title: str, agency: str, documents: list[str]) -> None:
