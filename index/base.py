@@ -10,6 +10,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from documents.errors import RecordsError
+
 VISIBILITIES = ("private", "shared", "public")
 SORTS = ("relevance", "date_desc", "date_asc")
 FACETS = ("agency", "doc_type", "language", "year", "dossier")
@@ -95,8 +97,9 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-class IndexCorrupt(RuntimeError):
-    """The index files cannot be opened or read. The index is derived data: run `records reindex`."""
+class IndexCorrupt(RecordsError, RuntimeError):
+    """The index cannot be opened or read (damaged, or built by another version). It is derived data: the
+    reason tells the user to run `records reindex`, which rebuilds it from the object store."""
 
 
 def is_visible(doc: IndexDoc, access: Access) -> bool:

@@ -7,20 +7,25 @@ number and the text of all its pages. Ranking, the total, facets, filters, sorti
 so results are exact per document and never need grouping. A document with several pages also gets one **page**
 tantivy document per page (`is_page=1`: id, page number, that page's words and its stored text). A one-page
 document is a single tantivy document that is both (`is_doc=1, is_page=1`), which keeps the common case at one
-document. After the ranked document hits for the requested page of results are known, one small query per hit —
-(any non-negated word or phrase of the query) AND id AND is_page — yields the page numbers the query matched on (in
-page order) and, from the best three pages, the highlighted snippets. Page documents carry no ACL: they are only
+document. After the ranked document hits for the requested page of results are known, the pages are located per
+hit: a one-page hit is its own page (its stored text is highlighted directly); for a multi-page hit, one small query
+per non-negated word or phrase of the query — (word, folded field) AND id AND is_page, driven by the id's few
+postings — yields the matching page numbers (in page order, so a document matching `a AND b` across pages lists
+both pages) and, from the three best pages, the highlighted snippets. Page documents carry no ACL: they are only
 ever reached through the id of a document hit that already passed the access filter.
 
-Every text field is indexed twice, exact (tones kept) and folded (`index.folding`), as space-joined words split by
-Python, so the index, the query compiler and the highlighter agree on words. Each query word is searched in both;
-exact fields are boosted, so the exact-tone match ranks first. Title and document number are boosted over body text.
-BM25 statistics include the page documents of multi-page documents (their words count twice); ranking is relative
-within one index, so this only flattens IDF a little.
+Every text field is indexed twice: exact (`folding.normalize`: tones kept) and folded (`folding.prefold`, then
+tantivy's ASCII folding). The tokenizer is tantivy's simple one; query words go through the very same analyzers, so
+index and query agree on words. Each query word is searched in both forms; exact fields are boosted, so the
+exact-tone match ranks first. Title and document number are boosted over body text. Phrases use positions in both
+forms; a phrase may span a page break at document level. BM25 statistics include the page documents of multi-page
+documents (their words count twice); ranking is relative within one index, so this only flattens IDF a little.
 
-Writes: each `upsert`/`delete`/`clear` call opens the writer, deletes by id, adds, commits (atomic: a crash leaves
-the last commit) and releases the writer, so another process (`records reindex`, a worker) can write next; callers
-should batch. Readers get a consistent snapshot per search (`Index.searcher()`), safe from many threads.
+Writes: each `upsert`/`delete`/`clear`/`rebuild` call opens the writer, deletes by id, adds, commits (atomic: a
+crash leaves the last commit) and releases the writer, so another process (`records reindex`, a worker) can write
+next; callers should batch. `rebuild(docs)` swaps the whole content in one commit (what `records reindex` uses).
+Readers get a consistent snapshot per search (`Index.searcher()`), safe from many threads; another process's
+commits become visible when the reader notices them (tantivy's on-commit reload, well under a second).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Occur, Query
 
+from documents.errors import TransientBackendError
 from index import query as q
 from index.base import (
     FACETS,
@@ -75,7 +81,7 @@ WRITER_HEAP = 256_000_000
 LOCK_WAIT_S = 30.0
 
 
-class IndexBusy(RuntimeError):
+class IndexBusy(TransientBackendError):
     """Another process holds the index writer for too long (e.g. a long `records reindex`); retry later."""
 
 
@@ -180,6 +186,8 @@ class TantivyIndex(SearchIndex):
                     f"the search index in {self.path} was built by another version of Records (schema {version}, "
                     f"expected {SCHEMA_VERSION}); run `records reindex` to rebuild it from the object store"
                 )
+        else:  # marker first: a crash right after creating the files must not look like a foreign index
+            marker.write_text(json.dumps({"schema": SCHEMA_VERSION}))
         try:
             self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
             self._index.register_tokenizer(EXACT, self._exact)
@@ -190,8 +198,6 @@ class TantivyIndex(SearchIndex):
                 f"the search index in {self.path} cannot be opened ({exc}); it is derived data: run "
                 "`records reindex` to rebuild it from the object store"
             ) from exc
-        if not existing:
-            marker.write_text(json.dumps({"schema": SCHEMA_VERSION}))
 
     def _discard(self) -> None:
         """Remove an old index directory, but only if it is one (never a stray user directory)."""
@@ -318,6 +324,26 @@ class TantivyIndex(SearchIndex):
     def clear(self) -> None:
         """Remove every document."""
         self._write(lambda w: w.delete_all_documents())
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        """Replace the whole content with `docs` in one commit; returns how many were indexed.
+
+        Searches see the old content until the new one is complete (no empty or half-built index), and a crash
+        leaves the old index. Writes from other processes wait for the writer meanwhile (up to LOCK_WAIT_S, then
+        `IndexBusy`, which a queue retries), and land after the rebuild, so none is lost.
+        """
+        count = 0
+
+        def apply(w: tantivy.IndexWriter) -> None:
+            nonlocal count
+            w.delete_all_documents()
+            for doc in docs:
+                for td in self._documents(doc):
+                    w.add_document(td)
+                count += 1
+
+        self._write(apply)
+        return count
 
     # ---------------------------------------------------------------- reading
 

@@ -144,3 +144,35 @@ def test_closed_index_refuses_work(tmp_path: Path) -> None:
     idx.close()
     with pytest.raises(RuntimeError, match="closed"):
         idx.search(SearchRequest("x", ADMIN))
+
+
+def test_rebuild_swaps_content_in_one_commit(tmp_path: Path) -> None:
+    idx = TantivyIndex(tmp_path / "index")
+    idx.upsert([doc("old", "cũ")])
+    seen_during: list[int] = []
+
+    def docs():
+        for i in range(30):
+            if i == 15:  # halfway through, searches still see the old content
+                seen_during.append(idx.count())
+            yield doc(f"new{i}", "mới")
+
+    assert idx.rebuild(docs()) == 30
+    assert seen_during == [1]
+    assert idx.count() == 30
+    assert idx.get("old") is None
+
+
+def test_failed_rebuild_keeps_the_old_index(tmp_path: Path) -> None:
+    idx = TantivyIndex(tmp_path / "index")
+    idx.upsert([doc("old", "cũ")])
+
+    def docs():
+        yield doc("new", "mới")
+        raise OSError("object store went away")
+
+    with pytest.raises(OSError, match="went away"):
+        idx.rebuild(docs())
+    assert [h.id for h in idx.search(SearchRequest("", ADMIN)).hits] == ["old"]
+    idx.upsert([doc("after", "sau")])  # the writer was released
+    assert idx.count() == 2
