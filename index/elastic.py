@@ -75,6 +75,10 @@ MAX_PAGES_PER_HIT = 5000
 HIGHLIGHT_PAGES = 3
 PREFIX_EXPANSIONS = 200
 BULK_CHUNK = 200
+# Lucene's BM25 takes IDF from the documents that *have* a field, so a title word in the only titled document
+# would score as common and lose to body text. Every ranked field therefore starts with this token, which no
+# query word can be (`index.folding` splits words on `_`): IDF then counts every document, as in tantivy.
+FILLER = "_"
 
 _TEXT = {"type": "text", "analyzer": "whitespace", "norms": True}
 _KEYWORD = {"type": "keyword"}
@@ -165,6 +169,11 @@ def _check(doc: IndexDoc) -> None:
         raise ValueError(f"document {doc.id}: agency is empty")
 
 
+def _filled(words: str) -> str:
+    """`words` after the FILLER token, so that every document has every ranked field (see FILLER)."""
+    return f"{FILLER} {words}" if words else FILLER
+
+
 def to_source(doc: IndexDoc) -> dict[str, Any]:
     """The Elasticsearch document for one IndexDoc: its fields, ACL, dates and exact/folded words."""
     _check(doc)
@@ -177,7 +186,6 @@ def to_source(doc: IndexDoc) -> dict[str, Any]:
         "shared_with": list(doc.shared_with),
         "readers": [doc.agency, *(doc.shared_with if doc.visibility == "shared" else [])],
         "public": doc.visibility == "public",
-        "title": doc.title,
         "doc_type": doc.doc_type or "other",
         "doc_number": doc.doc_number,
         "issued_date": doc.issued_date,
@@ -188,8 +196,8 @@ def to_source(doc: IndexDoc) -> dict[str, Any]:
         "tags": list(doc.tags),
         "created_at": doc.created_at,
         "sort_key": _sort_key(doc),
-        "body": " ".join(w[0] for w in words),
-        "body_f": " ".join(w[1] for w in words),
+        "body": _filled(" ".join(w[0] for w in words)),
+        "body_f": _filled(" ".join(w[1] for w in words)),
         "pages": [
             {"number": p.number, "text": p.text, "body": exact, "body_f": folded}
             for p, (exact, folded) in zip(pages, words, strict=True)
@@ -199,14 +207,13 @@ def to_source(doc: IndexDoc) -> dict[str, Any]:
     if issued is not None:
         src["issued"] = issued.isoformat()
         src["year"] = issued.year
+    title, title_f = index_text(doc.title or "")
+    src["title"], src["title_f"] = _filled(title), _filled(title_f)
     if doc.title:
-        src["title"], src["title_f"] = index_text(doc.title)
         src["title_raw"] = doc.title
-    if doc.doc_number:
-        src["number_f"] = index_text(doc.doc_number)[1]
+    src["number_f"] = _filled(index_text(doc.doc_number or "")[1])
     extra = " ".join(x for x in (doc.issuing_body, doc.dossier, doc.dossier_title, *doc.tags) if x)
-    if extra:
-        src["meta_f"] = index_text(extra)[1]
+    src["meta_f"] = _filled(index_text(extra)[1])
     return src
 
 
