@@ -484,14 +484,15 @@ class TantivyIndex(SearchIndex):
         terms = q.positive_terms(ast)
 
         def run(s: tantivy.Searcher) -> SearchResult:
+            n = max(limit, 1)  # tantivy panics on a zero limit; limit=0 asks only for the total and facets
             if sort == "relevance":
-                res = s.search(full, limit=limit, offset=offset, count=True)
+                res = s.search(full, limit=n, offset=offset, count=True)
             else:
                 order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
-                res = s.search(full, limit=limit, offset=offset, count=True, order_by_field="sort_key", order=order)
+                res = s.search(full, limit=n, offset=offset, count=True, order_by_field="sort_key", order=order)
             facets = self._facets(s, full) if res.count else {name: {} for name in FACETS}
             match = matcher(terms) if terms else None
-            hits = [self._hit(s, key, addr, terms, match, sort) for key, addr in res.hits]
+            hits = [self._hit(s, key, addr, terms, match, sort) for key, addr in res.hits[:limit]]
             return SearchResult(total=res.count, hits=hits, facets=facets)
 
         return self._run(run)

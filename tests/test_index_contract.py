@@ -402,6 +402,11 @@ def test_pagination_covers_every_hit_once(catalog: SearchIndex) -> None:
     assert sorted(seen) == [f"d{i:02d}" for i in range(25)]
 
 
+def test_limit_zero_counts_only(catalog: SearchIndex) -> None:
+    result = find(catalog, "đất", limit=0, agency="A")
+    assert (result.total, result.hits, result.facets["agency"]) == (12, [], {"A": 12})
+
+
 def test_sort_by_date_and_empty_query_lists_newest_first(catalog: SearchIndex) -> None:
     newest = [f"d{i:02d}" for i in range(24, -1, -1)]
     assert ids(find(catalog, "", limit=25)) == newest
