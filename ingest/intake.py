@@ -71,6 +71,8 @@ def accept_file(item: InputFile, options: IngestOptions, backends, batch_id: str
         if size > backends.settings.max_file_bytes:
             raise RejectedInput(f"file too large ({size} bytes; the limit is {backends.settings.max_file_bytes})")
         kind = sniff(item.local)
+        if kind.kind == "zip":
+            raise RejectedInput("archive inside an archive: unzip the inner archive and add its files instead")
         sha, size = _sha256(item.local)
         doc_id = document_id(sha, options.agency)
         entry.id = doc_id

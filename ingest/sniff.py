@@ -41,10 +41,10 @@ def _sniff_head(head: bytes) -> str | None:
         return "bmp"
     if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis"):
         return "heic"
+    if head.startswith(b"PK\x03\x04"):  # before the PDF test: a stored PDF member shows %PDF- early on
+        return "zip"
     if b"%PDF-" in head[:_PDF_HEADER_WINDOW]:
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
     return None
 
 

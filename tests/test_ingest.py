@@ -60,18 +60,27 @@ def test_archive_member_names_are_sanitised(name: str, safe: str | None) -> None
     assert safe_member_name(name) == safe
 
 
-def test_zip_members_expand_and_unsafe_ones_are_refused(tmp_path: Path, samples: Path) -> None:
+def test_zip_members_are_ingested_and_unsafe_ones_refused(tmp_path: Path, env: dict, samples: Path) -> None:
     archive = tmp_path / "batch.zip"
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.write(samples / "s_en_02.pdf", "minutes.pdf")
     with zipfile.ZipFile(archive, "w") as zf:
-        zf.write(samples / "s_en_01.png", "folder/s_en_01.png")
-        zf.writestr("../escape.png", (samples / "s_en_01.png").read_bytes())
+        zf.write(samples / "s_vi_04.pdf", "folder/letter.pdf")
+        zf.writestr("../escape.pdf", (samples / "s_en_02.pdf").read_bytes())
         zf.writestr("notes.txt", "not a scan")
-    with expand([archive], max_bytes=10 << 20) as inputs:
-        items = [(i.display, i.local is not None, i.error) for i in inputs]
-    assert items[0] == (f"{archive}/folder/s_en_01.png", True, None)
-    assert items[1][1] is False and "unsafe name" in items[1][2]
-    assert items[2][1] is False and "text file" in items[2][2]
-    assert not (tmp_path.parent / "escape.png").exists()
+        zf.write(inner, "inner.zip")
+
+    summary = records_json(["ingest", str(archive)], env)
+
+    states = {d["path"]: (d["status"], d["error"] or "") for d in summary["documents"]}
+    assert states[f"{archive}/folder/letter.pdf"] == ("processed", "")
+    refused = (("../escape.pdf", "unsafe name"), ("notes.txt", "text file"), ("inner.zip", "inner archive"))
+    for member, reason in refused:
+        status, error = states[f"{archive}/{member}"]
+        assert status == "rejected" and reason in error, (member, status, error)
+    assert summary["counts"] == {"processed": 1, "duplicate": 0, "rejected": 3, "failed": 0}
+    assert not (tmp_path.parent / "escape.pdf").exists()
 
 
 def test_zip_bomb_member_is_refused(tmp_path: Path) -> None:
