@@ -164,3 +164,19 @@ def mode_settings(mode: str, home) -> object:
                     s3_endpoint=os.environ.get("RECORDS_TEST_S3_ENDPOINT"),
                     s3_access_key=os.environ.get("RECORDS_TEST_S3_ACCESS_KEY"),
                     s3_secret_key=os.environ.get("RECORDS_TEST_S3_SECRET_KEY"), s3_bucket=f"records-test-{unique}")
+
+
+def drop_test_backends(backends) -> None:
+    """Remove what a distributed test created (its ES indices and S3 bucket); nothing to do in embedded mode."""
+    settings = backends.settings
+    if settings.es_url and "index" in backends.__dict__:
+        client = backends.index.client
+        found = client.indices.get(index=f"{settings.es_index}*", ignore_unavailable=True, allow_no_indices=True)
+        for name in found:  # by name: Elasticsearch refuses wildcard deletes by default
+            client.indices.delete(index=name)
+    if settings.s3_endpoint:
+        client, bucket = backends.store.client, backends.store.bucket
+        if client.bucket_exists(bucket):
+            for obj in client.list_objects(bucket, recursive=True):
+                client.remove_object(bucket, obj.object_name)
+            client.remove_bucket(bucket)

@@ -15,7 +15,7 @@ from catalog.batches import create_batch
 from documents.model import Manifest
 from search_api.app import create_app
 from search_api.config import ApiLimits
-from search_api.testing import LiveServer, backend_modes, mode_settings, seed_document
+from search_api.testing import LiveServer, backend_modes, drop_test_backends, mode_settings, seed_document
 
 AGENCIES = ("tinh-a", "tinh-b", "tinh-c")
 ROLES = ("clerk", "officer", "admin")
@@ -101,6 +101,7 @@ def world(request, tmp_path_factory) -> Iterator[World]:
         total = w.checks
         print(f"\n[{request.param}] access matrix: {total} checks, {len(w.leaks)} leaks, "
               f"{len(w.wrong_denials)} wrong denials")
+    drop_test_backends(backends)
     backends.close()
 
 

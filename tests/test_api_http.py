@@ -14,7 +14,7 @@ import pytest
 from catalog import add_user, list_audit, open_catalog
 from documents.model import Manifest
 from search_api.app import create_app
-from search_api.testing import LiveServer, backend_modes, mode_settings, seed_document
+from search_api.testing import LiveServer, backend_modes, drop_test_backends, mode_settings, seed_document
 from tests.conftest import records_env, run_records
 
 
@@ -63,6 +63,7 @@ def api(request, tmp_path_factory) -> Iterator[Api]:
     with LiveServer(create_app(settings, backends=backends)) as server, \
             httpx.Client(base_url=server.url, timeout=60) as client:
         yield Api(server.url, home, settings, client, tokens, docs)
+    drop_test_backends(backends)
     backends.close()
 
 
