@@ -179,7 +179,8 @@ start_es() {
     tport="$(pick_port 9300)"
     echo "$port" > "$ES_BASE/port"
     # Settings as -E flags so the distribution's own config stays untouched; watermarks off so a nearly full
-    # developer disk does not turn indices read-only in the middle of a test run.
+    # developer disk does not turn indices read-only in the middle of a test run; tests make an index each, so
+    # a long-lived developer node may hold more than the default 1000 shards.
     local -a opts=(
         -E cluster.name=records-test -E node.name=records-test-node
         -E discovery.type=single-node -E xpack.security.enabled=false
@@ -187,6 +188,7 @@ start_es() {
         -E path.data="$ES_BASE/data" -E path.logs="$ES_BASE/logs"
         -E cluster.routing.allocation.disk.threshold_enabled=false
         -E action.destructive_requires_name=false
+        -E cluster.max_shards_per_node=5000
     )
     rm -f "$ES_BASE/es.pid"
     log "starting Elasticsearch $ES_VERSION on 127.0.0.1:$port (JDK $jdk)"
