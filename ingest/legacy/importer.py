@@ -189,7 +189,7 @@ class _Run:
         line = row.line if row else None
         note = None if row else NOT_IN_MANIFEST
         if item.local is None:
-            self._final(rel, "rejected", line=line, reason=item.error, note=note)
+            self._final(rel, "rejected", line=line, reason=item.error, note=note and "not in the manifest")
             return None
         if row is not None and row.errors:
             self._final(rel, "rejected", line=line, reason=f"manifest line {row.line}: " + "; ".join(row.errors),
@@ -218,6 +218,8 @@ class _Run:
             self.journal.record(rel, status="queued", line=line, doc_id=entry.id, pages=entry.pages,
                                 dossier=dossier, note=note)
             return entry.id
+        if status in ("rejected", "failed") and note:
+            note = "not in the manifest"
         self._final(rel, status, line=line, doc_id=entry.id, reason=reason, pages=entry.pages,
                     duplicate_of=duplicate_of, dossier=dossier, note=note)
         return None

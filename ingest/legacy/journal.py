@@ -108,7 +108,8 @@ class Journal:
 
     def get_meta(self, key: str) -> str | None:
         """A stored setting of this import (None when unset)."""
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        with self._lock:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row["value"] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -153,7 +154,8 @@ class Journal:
 
     def row_for(self, path: str) -> ManifestRow | None:
         """The manifest row describing `path` (with a duplicate-path error when several rows do)."""
-        found = self.conn.execute("SELECT data, dup_lines FROM rows WHERE path = ?", (path,)).fetchone()
+        with self._lock:
+            found = self.conn.execute("SELECT data, dup_lines FROM rows WHERE path = ?", (path,)).fetchone()
         if found is None:
             return None
         row = ManifestRow.from_dict(json.loads(found["data"]))
@@ -184,7 +186,8 @@ class Journal:
 
     def file(self, path: str) -> FileRecord | None:
         """The journaled state of one file, or None if the walk has not recorded it yet."""
-        row = self.conn.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+        with self._lock:
+            row = self.conn.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
         return _record(row) if row else None
 
     def record(self, path: str, *, status: str, line: int | None = None, doc_id: str | None = None,
@@ -208,8 +211,9 @@ class Journal:
 
     def queued_paths(self, doc_id: str) -> list[str]:
         """Files waiting for document `doc_id` (one, since later copies are duplicates)."""
-        return [r["path"] for r in self.conn.execute("SELECT path FROM files WHERE doc_id = ? AND status = 'queued'",
-                                                     (doc_id,))]
+        with self._lock:
+            return [r["path"] for r in self.conn.execute("SELECT path FROM files WHERE doc_id = ? AND status = "
+                                                         "'queued'", (doc_id,))]
 
     def reset_manifest_rejections(self) -> int:
         """After the manifest was corrected: files rejected for their row are tried again. Returns how many."""
@@ -219,8 +223,9 @@ class Journal:
 
     def first_holder(self, doc_id: str) -> FileRecord | None:
         """The file that brought `doc_id` into this import (queued or finished), if any."""
-        row = self.conn.execute("SELECT * FROM files WHERE doc_id = ? AND status IN ('queued', 'processed', "
-                                "'failed') ORDER BY seq LIMIT 1", (doc_id,)).fetchone()
+        with self._lock:
+            row = self.conn.execute("SELECT * FROM files WHERE doc_id = ? AND status IN ('queued', 'processed', "
+                                    "'failed') ORDER BY seq LIMIT 1", (doc_id,)).fetchone()
         return _record(row) if row else None
 
     def files(self) -> Iterator[FileRecord]:
@@ -254,7 +259,8 @@ class Journal:
 
     def dossier_written(self, dossier_id: str) -> bool:
         """True once this import has written the dossier's object."""
-        row = self.conn.execute("SELECT written FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
+        with self._lock:
+            row = self.conn.execute("SELECT written FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
         return bool(row and row["written"])
 
     def add_dossier(self, dossier_id: str, title: str, agency: str) -> None:

@@ -25,7 +25,7 @@ def normalise_relpath(raw: str) -> str | None:
 def relative_to_root(display: str, root: str) -> str:
     """The path of a walked input below the import root (`root/a/b.pdf` -> `a/b.pdf`; zip members likewise)."""
     rel = display[len(root):].lstrip("/") if display.startswith(root) else display
-    return unicodedata.normalize("NFC", rel)
+    return unicodedata.normalize("NFC", rel or Path(display).name)  # PATH may be a single file
 
 
 def count_files(root: Path) -> int:

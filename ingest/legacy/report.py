@@ -32,7 +32,8 @@ def file_entries(journal: Journal) -> Iterator[dict[str, Any]]:
 def header(summary) -> dict[str, Any]:
     """The summary part of the report."""
     return {"batch": summary.batch, "journal": str(summary.journal), "resumed": summary.resumed,
-            "files": summary.files, "counts": summary.counts, "not_in_manifest": summary.not_in_manifest,
+            "done_before": summary.done_before,
+            "file_count": summary.files, "counts": summary.counts, "not_in_manifest": summary.not_in_manifest,
             "missing": summary.missing, "manifest_problems": summary.manifest_problems}
 
 

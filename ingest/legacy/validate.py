@@ -79,7 +79,7 @@ def dry_run(root: Path, manifest: Path, agency: str, settings) -> ValidationRepo
                 journal.record(rel, status="seen", line=row.line if row else None)
                 if item.local is None:
                     report.problems.append(Problem(row.line if row else None, rel, item.error or "unreadable"))
-                elif row is None:
+                if row is None:
                     report.not_in_manifest += 1
                     if len(report.not_in_manifest_sample) < SAMPLE:
                         report.not_in_manifest_sample.append(rel)
