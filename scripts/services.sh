@@ -15,7 +15,7 @@ set -euo pipefail
 ES_VERSION="${RECORDS_ES_VERSION:-9.5.3}"
 S3PROXY_VERSION="${RECORDS_S3PROXY_VERSION:-4.1.0}"
 ES_USER="${RECORDS_ES_USER:-records-es}"
-START_TIMEOUT="${RECORDS_SERVICES_TIMEOUT:-240}"   # seconds each server may take to become healthy
+START_TIMEOUT="${RECORDS_SERVICES_TIMEOUT:-300}"   # seconds each server may take to become healthy
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SVC="$REPO/.services"
