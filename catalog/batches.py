@@ -14,8 +14,6 @@ from catalog.db import Catalog
 from documents.errors import NotFound
 from documents.model import now_iso
 
-FINAL = ("processed", "duplicate", "rejected", "failed")
-
 
 @dataclass
 class BatchFile:
@@ -70,15 +68,6 @@ def create_batch(cat: Catalog, batch_id: str, agency: str, user: str, options: d
                          [(batch_id, i, name, size) for i, (name, size) in enumerate(files)])
 
 
-def update_file(cat: Catalog, batch_id: str, seq: int, status: str, doc_id: str | None = None,
-                pages: int | None = None, error: str | None = None, duplicate_of: str | None = None) -> None:
-    """Set one file's ledger state."""
-    with cat.tx() as conn:
-        conn.execute("UPDATE batch_files SET status = ?, doc_id = COALESCE(?, doc_id), pages = COALESCE(?, pages), "
-                     "error = ?, duplicate_of = ? WHERE batch = ? AND seq = ?",
-                     (status, doc_id, pages, error, duplicate_of, batch_id, seq))
-
-
 def finish_batch(cat: Catalog, batch_id: str, error: str | None = None) -> None:
     """Mark the batch done (or failed with a reason); files still unfinished get that reason too."""
     with cat.tx() as conn:
@@ -101,6 +90,13 @@ def get_batch(cat: Catalog, batch_id: str) -> BatchRecord:
     return BatchRecord(id=row["id"], agency=row["agency"], user=row["user"], state=row["state"], error=row["error"],
                        options=json.loads(row["options"]), created_at=row["created_at"],
                        finished_at=row["finished_at"], files=files)
+
+
+def unfinished_batches(cat: Catalog) -> list[BatchRecord]:
+    """Batches acknowledged but never finished (the server stopped while they ran), oldest first, with files."""
+    ids = [r["id"] for r in cat.conn().execute("SELECT id FROM batches WHERE state = 'processing' "
+                                                "ORDER BY created_at, rowid")]
+    return [get_batch(cat, i) for i in ids]
 
 
 def list_batches(cat: Catalog, agency: str, limit: int = 20) -> list[BatchRecord]:

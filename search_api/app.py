@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, backends=None, limits: ApiLi
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        state.runner.resume(settings.home / "uploads")
         yield
         state.runner.close()
         catalog.close()

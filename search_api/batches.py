@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog import Catalog
-from catalog.batches import BatchRecord, finish_batch, get_batch
+from catalog.batches import BatchRecord, finish_batch, get_batch, unfinished_batches
 from documents.errors import NotFound, RecordsError
 
 log = logging.getLogger("records.api.batches")
@@ -62,6 +62,30 @@ class BatchRunner:
         finish_batch(self.catalog, batch_id, error)
         with self._lock:
             self._live.pop(batch_id, None)
+
+    def resume(self, spool_root: Path) -> list[str]:
+        """Re-submit batches that were acknowledged but not finished when the server stopped (their files are in
+        the spool); batches whose files are gone are marked failed with a reason. Returns the resumed ids."""
+        from ingest.intake import IngestOptions
+        from search_api.uploads import spool_name
+
+        resumed = []
+        for record in unfinished_batches(self.catalog):
+            spool = spool_root / record.id
+            paths = [spool / spool_name(f.seq, f.name) for f in record.files]
+            if not all(p.is_file() for p in paths):
+                finish_batch(self.catalog, record.id,
+                             "the server stopped before this batch was stored; upload it again")
+                continue
+            o = record.options
+            options = IngestOptions(agency=record.agency, visibility=o.get("visibility", "private"),
+                                    shared_with=o.get("shared_with", []), lang=o.get("lang", "auto"),
+                                    wait=o.get("wait", True), dossier=o.get("dossier"), tags=o.get("tags", []))
+            self.submit(record.id, paths, {p: f.name for p, f in zip(paths, record.files, strict=True)}, options, spool)
+            resumed.append(record.id)
+        if resumed:
+            log.warning("resuming %d unfinished upload batches: %s", len(resumed), ", ".join(resumed))
+        return resumed
 
     def status(self, batch_id: str) -> dict[str, Any]:
         """The batch's owner, state, uploaded files and ledger entries (raises NotFound)."""

@@ -4,6 +4,7 @@ a file or the whole batch is too large, not after it has all arrived."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import unicodedata
@@ -46,6 +47,11 @@ def clean_filename(raw: str) -> str:
     name = unicodedata.normalize("NFC", raw.replace("\\", "/").split("/")[-1]).strip()
     name = _UNSAFE.sub("_", name).lstrip(".")
     return name[:180] or "upload"
+
+
+def spool_name(seq: int, name: str) -> str:
+    """The spooled file's name: its position in the batch, then the name the user gave."""
+    return f"{seq:04d}-{name}"
 
 
 def _too_large(message: str) -> ApiError:
@@ -100,7 +106,7 @@ async def receive_batch(request: Request, spool: Path, *, max_files: int, max_fi
             display = f"{stem} ({n}).{ext}" if dot else f"{base} ({n})"
             n += 1
         taken.add(display)
-        path = spool / f"{len(batch.files):04d}-{display}"
+        path = spool / spool_name(len(batch.files), display)
         entry = SpooledFile(name=display, path=path)
         batch.files.append(entry)
         cur["file"] = entry
@@ -123,6 +129,9 @@ async def receive_batch(request: Request, spool: Path, *, max_files: int, max_fi
 
     def on_part_end() -> None:
         if cur.get("sink") is not None:
+            # Durable before the batch is acknowledged: a server restart resumes batches from the spool.
+            cur["sink"].flush()
+            os.fsync(cur["sink"].fileno())
             cur["sink"].close()
             cur["sink"] = None
         elif cur.get("name"):
@@ -145,6 +154,11 @@ async def receive_batch(request: Request, spool: Path, *, max_files: int, max_fi
     if not batch.files:
         _discard(cur, spool)
         raise ApiError(422, "no_files", "the batch holds no files: add at least one file as a 'files' part")
+    fd = os.open(spool, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     return batch
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from catalog.batches import create_batch, list_batches
 from documents.access import can_upload, check_visibility
 from documents.errors import NotFound
+from ingest.intake import LANGS, IngestOptions
 from search_api.auth import PrincipalDep
 from search_api.errors import ApiError, forbidden, not_found
 from search_api.state import StateDep
@@ -19,7 +20,6 @@ from search_api.uploads import receive_batch
 
 router = APIRouter(prefix="/api/batches", tags=["batches"])
 _BATCH_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
-LANGS = ("auto", "vie", "eng", "urd", "ara", "vie+eng")
 
 
 def new_batch_id() -> str:
@@ -63,8 +63,6 @@ async def upload(request: Request, principal: PrincipalDep, state: StateDep) -> 
         lang = fields.get("lang") or state.settings.default_lang
         if lang not in LANGS:
             raise ApiError(422, "invalid", f"lang must be one of {', '.join(LANGS)}")
-        from ingest.intake import IngestOptions
-
         options = IngestOptions(
             agency=principal.agency or "",
             visibility=visibility,
