@@ -2,82 +2,113 @@
 
 Matching is on the folded form, as the index matches (so `Nguyen` marks `Nguyễn`, `كتاب` marks `کتاب`, `2023`
 marks `۲۰۲۳`), for the words of the parsed query that are not negated (`index.query.positive_terms`); words of a
-phrase are marked one by one. Each folded query word becomes one regular expression over the *raw* page text
-(every letter a class of the characters that fold to it, marks allowed between letters), so finding matches in a
-page runs in the regex engine, not word by word in Python.
+phrase are marked one by one. The page's words are found by one precompiled regex and compared by their folded form
+(cached per distinct word), so the cost per page is a C-speed scan, not a per-query regex compilation.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
-from functools import lru_cache
-from itertools import islice
 
-from index.folding import fold, fold_normalized
+from index.folding import RAW_WORD, fold_normalized, raw_word_tokens
 from index.query import Phrase, Term
 
 SNIPPET_CHARS = 240
 MAX_MARKS = 12
 
-# Characters that may sit inside a word of raw text and vanish on normalization (marks, tatweel, ZWNJ/ZWJ, SHY).
-_MARKS = "[\u0300-\u036f\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d\u00ad]*"
-_BEFORE = r"(?<![^\W_])"
-_AFTER = r"(?![^\W_])"
-_FOLD_RANGES = (
-    range(0x30, 0x3A),
-    range(0x41, 0x5B),
-    range(0x61, 0x7B),
-    range(0xC0, 0x250),
-    range(0x1E00, 0x1F00),
-    range(0x0600, 0x0700),
-    range(0x0750, 0x0780),
-    range(0xFB50, 0xFE00),
-    range(0xFE70, 0xFF00),
-    range(0xFF10, 0xFF5B),
-)
+_JOINERS = frozenset("\u0640\u0670\u200c\u200d\u00ad") | {
+    chr(c) for c in (*range(0x0300, 0x0370), *range(0x064B, 0x0660))
+}
+_FOLDED: dict[str, tuple[str, ...]] = {}  # raw word -> its folded words; bounded, shared by all searches
+_FOLDED_MAX = 200_000
 
 
-@lru_cache(maxsize=1)
-def _inverse_fold() -> dict[str, str]:
-    """folded character -> a regex class body of every character that folds to it (built once, ~3,000 chars)."""
-    groups: dict[str, set[str]] = {}
-    for r in _FOLD_RANGES:
-        for cp in r:
-            c = chr(cp)
-            f = fold(c)
-            if len(f) == 1:
-                groups.setdefault(f, {f}).add(c)
-    return {f: "".join(re.escape(c) for c in sorted(cs)) for f, cs in groups.items()}
+def _folded_forms(raw: str) -> tuple[str, ...]:
+    forms = _FOLDED.get(raw)
+    if forms is None:
+        if len(_FOLDED) >= _FOLDED_MAX:
+            _FOLDED.clear()
+        forms = _FOLDED[raw] = tuple(fold_normalized(w) for w in raw_word_tokens(raw))
+    return forms
 
 
-def _word_pattern(folded: str, prefix: bool) -> str:
-    inv = _inverse_fold()
-    body = "".join(f"[{inv.get(c, re.escape(c))}]{_MARKS}" for c in folded)
-    tail = r"(?:[^\W_]|" + _MARKS[:-1] + ")*" if prefix else _AFTER
-    return _BEFORE + body + tail
+_CHUNKS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}  # whitespace-delimited chunk -> (word, forms)
 
 
-def matcher(terms: Iterable[Term | Phrase]) -> re.Pattern[str] | None:
-    """One compiled pattern matching, in raw text, any word of the query's non-negated words (prefix-aware)."""
-    parts: list[str] = []
+def _chunk_words(chunk: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    words = _CHUNKS.get(chunk)
+    if words is None:
+        if len(_CHUNKS) >= _FOLDED_MAX:
+            _CHUNKS.clear()
+        words = _CHUNKS[chunk] = tuple((w, _folded_forms(w)) for w in RAW_WORD.findall(chunk))
+    return words
+
+
+def _is_word_char(c: str) -> bool:
+    return (c.isalnum() and c != "_") or c in _JOINERS
+
+
+class Matcher:
+    """Finds the raw-text spans of the query's non-negated words (folded, prefix-aware)."""
+
+    def __init__(self, whole: frozenset[str], prefixes: tuple[str, ...]) -> None:
+        self.whole = whole
+        self.prefixes = prefixes
+        self._seen: dict[str, bool] = {}
+
+    def hit(self, raw: str, forms: tuple[str, ...]) -> bool:
+        """Does this raw word (with its folded `forms`) match one of the query's words?"""
+        seen = self._seen.get(raw)
+        if seen is None:
+            seen = self._seen[raw] = any(
+                f in self.whole or (bool(self.prefixes) and f.startswith(self.prefixes)) for f in forms
+            )
+        return seen
+
+    def spans(self, text: str, limit: int) -> list[tuple[int, int]]:
+        """Up to `limit` (start, end) spans of matching words, in text order.
+
+        The page is cut at whitespace (fast), each distinct chunk is split into words and folded once per process
+        (cached), and the matching words are located with str.find: no per-query regex to compile and no Python
+        loop over every word of the page.
+        """
+        targets = {raw for chunk in set(text.split()) for raw, forms in _chunk_words(chunk) if self.hit(raw, forms)}
+        found: list[tuple[int, int]] = []
+        n = len(text)
+        for w in targets:
+            start = 0
+            while True:
+                i = text.find(w, start)
+                if i < 0:
+                    break
+                j = i + len(w)
+                if (i == 0 or not _is_word_char(text[i - 1])) and (j == n or not _is_word_char(text[j])):
+                    found.append((i, j))
+                start = j
+        found.sort()
+        return found[:limit]
+
+
+def matcher(terms: Iterable[Term | Phrase]) -> Matcher | None:
+    """The matcher for the words of `terms` (from `index.query.positive_terms`); None when there are none."""
+    whole: set[str] = set()
+    prefixes: list[str] = []
     for t in terms:
-        words = [t.word] if isinstance(t, Term) else list(t.words)
-        for i, w in enumerate(words):
-            parts.append(_word_pattern(fold_normalized(w), t.prefix and i == len(words) - 1))
-    if not parts:
+        folded = [fold_normalized(w) for w in ([t.word] if isinstance(t, Term) else t.words)]
+        if t.prefix:
+            prefixes.append(folded.pop())
+        whole.update(folded)
+    if not whole and not prefixes:
         return None
-    # Longest first so a prefix or longer word wins over a shorter alternative at the same position.
-    parts.sort(key=len, reverse=True)
-    return re.compile("|".join(dict.fromkeys(parts)), re.IGNORECASE)
+    return Matcher(frozenset(whole), tuple(prefixes))
 
 
-def snippet(text: str, pattern: re.Pattern[str] | None, width: int = SNIPPET_CHARS) -> str | None:
+def snippet(text: str, match: Matcher | None, width: int = SNIPPET_CHARS) -> str | None:
     """The window of about `width` characters of `text` with the most matches, marked and escaped; None if none."""
-    if pattern is None:
+    if match is None:
         return None
-    spans = [m.span() for m in islice(pattern.finditer(text), MAX_MARKS)]
+    spans = match.spans(text, MAX_MARKS)
     if not spans:
         return None
     # Pick the window (anchored a little before a match) that covers the most matches.

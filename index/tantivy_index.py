@@ -406,21 +406,39 @@ class TantivyIndex(SearchIndex):
         folded = [t for w in words for t in self._folded.analyze(prefold(w))]
         if not exact or not folded:
             return Query.empty_query()
+        if len(folded) > 1:
+            return self._phrase_query(exact, folded, node.prefix, fields)
         clauses = []
         for field, boost, is_folded in fields:
             ws = folded if is_folded else exact
-            if len(ws) == 1:
-                if node.prefix:
-                    # Words are letters and digits only (folding.tokens), so there is nothing to escape.
-                    x = Query.regex_query(self._schema, field, ws[0] + ".*")
-                else:
-                    x = Query.term_query(self._schema, field, ws[0])
-            elif node.prefix:
-                x = Query.phrase_prefix_query(self._schema, field, ws)
+            if node.prefix:
+                # Words are letters and digits only (folding.tokens), so there is nothing to escape.
+                x = Query.regex_query(self._schema, field, ws[-1] + ".*")
             else:
-                x = Query.phrase_query(self._schema, field, ws)
+                x = Query.term_query(self._schema, field, ws[-1])
             clauses.append((Occur.Should, Query.boost_query(x, boost) if boost != 1.0 else x))
         return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
+
+    def _phrase_query(
+        self, exact: list[str], folded: list[str], prefix: bool, fields: tuple[tuple[str, float, bool], ...]
+    ) -> Query:
+        """A phrase matches on the folded fields (positions); exact words only add score, so the exact-tone
+        phrase ranks first without paying for a second positional match on the exact fields."""
+        make = Query.phrase_prefix_query if prefix else Query.phrase_query
+        must = [
+            (Occur.Should, Query.boost_query(make(self._schema, field, folded), boost))
+            for field, boost, is_folded in fields
+            if is_folded
+        ]
+        match = must[0][1] if len(must) == 1 else Query.boolean_query(must)
+        scored = exact[:-1] if prefix else exact
+        boosts = [
+            (Occur.Should, Query.boost_query(Query.term_query(self._schema, field, w), boost))
+            for field, boost, is_folded in fields
+            if not is_folded
+            for w in scored
+        ]
+        return Query.boolean_query([(Occur.Must, match), *boosts]) if boosts else match
 
     def _compile(self, node: q.Node, fields: tuple[tuple[str, float, bool], ...]) -> Query:
         if isinstance(node, q.Term | q.Phrase):
