@@ -1,0 +1,62 @@
+"""Failed jobs on the RQ queue: a page over its time limit fails its document with the reason (without useless
+retries), `records status` shows the failed job, and `records retry` requeues it once the cause is fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import records_json
+from test_queue_workers import FAST, Workers, distributed_env, wait_for
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def workers(tmp_path: Path):
+    group = Workers(tmp_path)
+    yield group
+    group.stop()
+
+
+def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, samples: Path,
+                                                              workers: Workers) -> None:
+    env = distributed_env(tmp_path / "home", 10, **FAST)
+    doc_id = records_json(["ingest", str(samples / "s_vi_03.tif"), "--agency", "a"], env)["documents"][0]["id"]
+
+    # a worker whose page time limit (1 s) is shorter than any OCR of a 300 dpi page
+    workers.start("impatient", {**env, "RECORDS_PAGE_TIMEOUT": "1"}, "--burst").wait(timeout=600)
+    shown = records_json(["show", doc_id], env)
+    assert shown["status"] == "failed"
+    assert "OCR took longer than 1 s" in shown["error"] and "page 1" in shown["error"]
+
+    status = records_json(["status"], env)
+    assert status["documents"] == {"failed": 1}
+    assert status["queue"]["records-pages failed"] == 2
+    assert status["queue"]["jobs retried"] == 0  # the same page would time out again: not retried
+    reasons = {k: v for k, v in status["queue"].items() if k.startswith("failed job ")}
+    assert set(reasons) == {f"failed job doc-{doc_id}-page-1", f"failed job doc-{doc_id}-page-2"}
+    assert all("OCR took longer than 1 s" in r for r in reasons.values())
+
+    # fixed (a normal worker): `records retry` runs the document again
+    assert records_json(["retry"], env) == {"requeued": [doc_id]}
+    workers.start("normal", env, "--burst").wait(timeout=600)
+    shown = records_json(["show", doc_id], env)
+    assert shown["status"] == "processed" and shown["error"] is None
+    assert len(shown["pages"]) == 2
+    assert "Nguyễn Thị Bích Hạnh" in shown["text"]
+    status = records_json(["status"], env)
+    assert status["documents"] == {"processed": 1}
+    assert status["queue"]["records-pages failed"] == 0
+    assert records_json(["retry"], env) == {"requeued": []}
+
+
+def test_ingest_wait_reports_failures_from_the_workers(tmp_path: Path, samples: Path, workers: Workers) -> None:
+    env = distributed_env(tmp_path / "home", 10, **FAST)
+    workers.start("impatient", {**env, "RECORDS_PAGE_TIMEOUT": "1"})
+    summary = wait_for(lambda: records_json(["ingest", str(samples / "s_en_01.png"), "--agency", "a", "--wait"], env),
+                       600, "ingest --wait")
+    [doc] = summary["documents"]
+    assert doc["status"] == "failed"
+    assert "page 1: OCR took longer than 1 s" in doc["error"]
+    assert summary["counts"]["failed"] == 1
