@@ -9,6 +9,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+# One page per process is the unit of parallelism (the lead's process pool); OpenCV's own thread pool would only
+# fight the other page processes for the same cores.
+cv2.setNumThreads(1)
+
 
 def _paper_level(gray: np.ndarray) -> int:
     return int(np.percentile(gray[:: 4, :: 4], 90))
@@ -32,12 +36,14 @@ def remove_borders(gray: np.ndarray, dpi: float) -> np.ndarray:
     Only components that touch an edge and are big (longer than a fifth of that side, or thicker than any glyph)
     are removed, so text that runs close to the edge survives.
     """
-    height, width = gray.shape
-    mask = _ink_mask(gray)
+    # Borders are big: find them on a quarter-size mask (16x fewer pixels to label), then paint at full size.
+    factor = 0.25
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    height, width = small.shape
+    mask = _ink_mask(small)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    out = gray.copy()
-    paper = _paper_level(gray)
-    glyph = dpi * 0.5  # nothing printed is half an inch thick
+    glyph = dpi * factor * 0.5  # nothing printed is half an inch thick
+    remove = []
     for label in range(1, count):
         x, y, w, h, area = stats[label]
         touches = x == 0 or y == 0 or x + w == width or y + h == height
@@ -45,19 +51,26 @@ def remove_borders(gray: np.ndarray, dpi: float) -> np.ndarray:
             continue
         long_side = (w > width / 5 and (y == 0 or y + h == height)) or (h > height / 5 and (x == 0 or x + w == width))
         if long_side or (w > glyph and h > glyph and area > glyph * glyph / 4):
-            out[labels == label] = paper
+            remove.append(label)
+    if not remove:
+        return gray
+    border = np.isin(labels, remove).astype(np.uint8)
+    border = cv2.dilate(border, np.ones((3, 3), np.uint8))  # cover the edge pixels lost by downscaling
+    border = cv2.resize(border, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+    out = gray.copy()
+    out[border > 0] = _paper_level(gray)
     return out
 
 
 def remove_punch_holes(gray: np.ndarray, dpi: float) -> np.ndarray:
     """Fill dark round blobs 4-10 mm across lying near the page edges (filing punch holes) with paper colour."""
-    height, width = gray.shape
-    mask = _ink_mask(gray)
-    count, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    mm = dpi / 25.4
+    factor = 0.5  # holes are millimetres wide: half resolution finds them at a quarter of the cost
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    height, width = small.shape
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(_ink_mask(small), connectivity=8)
+    mm = dpi * factor / 25.4
     margin = 25 * mm
-    out = gray.copy()
-    paper = _paper_level(gray)
+    out = gray
     for label in range(1, count):
         x, y, w, h, area = stats[label]
         if not (4 * mm <= w <= 10 * mm and 4 * mm <= h <= 10 * mm and 0.75 <= w / h <= 1.33):
@@ -65,33 +78,41 @@ def remove_punch_holes(gray: np.ndarray, dpi: float) -> np.ndarray:
         near_edge = x < margin or x + w > width - margin or y < margin or y + h > height - margin
         fill = area / (np.pi * w * h / 4)  # share of the enclosing ellipse that is dark
         if near_edge and fill > 0.8:
+            if out is gray:
+                out, paper = gray.copy(), _paper_level(gray)
             pad = int(mm)
-            out[max(0, y - pad): y + h + pad, max(0, x - pad): x + w + pad] = paper
+            x0, y0, x1, y1 = (int(v / factor) for v in (x - pad, y - pad, x + w + pad, y + h + pad))
+            out[max(0, y0): y1, max(0, x0): x1] = paper
     return out
 
 
 def estimate_skew(gray: np.ndarray, max_angle: float = 15.0) -> float:
     """Skew of the text lines in degrees (positive = content turned counter-clockwise), by projection profiles.
 
-    Works on a ~1000 px wide copy: rows of text give the sharpest horizontal profile when the page is level.
+    Rows of text give the sharpest horizontal profile when the page is level. Instead of rotating the image for
+    every candidate angle, a sample of ink pixels is projected (a histogram per angle): ~10 ms a page.
     """
     scale = min(1.0, 1000.0 / gray.shape[1])
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
-    ink = _ink_mask(small)
-    if cv2.countNonZero(ink) < 50:
+    ys, xs = np.nonzero(_ink_mask(small))
+    if ys.size < 50:
         return 0.0
-    height, width = ink.shape
-    centre = (width / 2, height / 2)
+    if ys.size > 40_000:
+        keep = np.random.default_rng(0).choice(ys.size, 40_000, replace=False)  # seeded: deterministic
+        ys, xs = ys[keep], xs[keep]
+    xs = xs.astype(np.float64) - small.shape[1] / 2
+    ys = ys.astype(np.float64)
 
     def sharpness(angle: float) -> float:
-        matrix = cv2.getRotationMatrix2D(centre, -angle, 1.0)
-        turned = cv2.warpAffine(ink, matrix, (width, height), flags=cv2.INTER_NEAREST, borderValue=0)
-        profile = turned.sum(axis=1, dtype=np.float64)
-        return float(np.square(np.diff(profile)).sum())
+        theta = np.deg2rad(angle)
+        rows = ys * np.cos(theta) - xs * np.sin(theta)  # row of each pixel once the page is turned by `angle`
+        profile = np.bincount((rows - rows.min()).astype(np.int64))
+        return float(np.square(np.diff(profile.astype(np.float64))).sum())
 
     best = max(np.arange(-max_angle, max_angle + 0.01, 1.0), key=sharpness)
     best = max(np.arange(best - 1.0, best + 1.01, 0.1), key=sharpness)
-    return round(float(best), 2)
+    # Projecting at -a levels a page that was turned counter-clockwise by a (image rows grow downwards).
+    return round(float(-best), 2) + 0.0
 
 
 def rotate_by(gray: np.ndarray, angle: float) -> np.ndarray:
@@ -133,20 +154,38 @@ def normalize_illumination(gray: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.LUT(flat, lut)
 
 
-def denoise(gray: np.ndarray) -> np.ndarray:
-    """3x3 median: removes salt-and-pepper specks and JPEG ringing for ~5 ms a page."""
+def speck_fraction(gray: np.ndarray) -> float:
+    """Share of pixels that are isolated dark specks (dark, with all eight neighbours light): pepper noise.
+    Thin strokes (signatures, rules) have dark neighbours and do not count."""
+    ink = (gray < 128).astype(np.uint8)
+    neighbours = cv2.boxFilter(ink, cv2.CV_16U, (3, 3), normalize=False)
+    isolated = (neighbours == 1) & (ink == 1)
+    return float(np.count_nonzero(isolated)) / ink.size
+
+
+def denoise(gray: np.ndarray, min_specks: float = 0.001) -> np.ndarray:
+    """3x3 median where the page has salt-and-pepper specks (~5 ms). Clean pages are returned unchanged: the
+    median also rounds off fine strokes and diacritics, which costs accuracy on pages that had no specks."""
+    if speck_fraction(gray) < min_specks:
+        return gray
     return cv2.medianBlur(gray, 3)
 
 
 def binarize_sauvola(gray: np.ndarray, dpi: float, k: float = 0.2) -> np.ndarray:
-    """Sauvola threshold with box filters (local mean and deviation over a ~4 mm window)."""
-    window = max(15, int(dpi / 25.4 * 4) | 1)
-    src = gray.astype(np.float32)
-    mean = cv2.boxFilter(src, cv2.CV_32F, (window, window))
-    sq = cv2.boxFilter(src * src, cv2.CV_32F, (window, window))
-    std = np.sqrt(np.maximum(sq - mean * mean, 0))
-    threshold = mean * (1 + k * (std / 128.0 - 1))
-    return np.where(src > threshold, 255, 0).astype(np.uint8)
+    """Sauvola threshold: threshold = mean * (1 + k * (std / 128 - 1)) over a ~4 mm window.
+
+    The local mean and deviation vary slowly, so they are computed on a quarter-size copy and the threshold map is
+    scaled back up: the same result for a tenth of the time of full-resolution box filters (~30 ms a page).
+    """
+    factor = 0.25 if dpi >= 200 else 0.5
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA).astype(np.float32)
+    window = max(5, int(dpi * factor / 25.4 * 4) | 1)
+    mean = cv2.boxFilter(small, cv2.CV_32F, (window, window))
+    mean_sq = cv2.sqrBoxFilter(small, cv2.CV_32F, (window, window))
+    std = cv2.sqrt(cv2.max(cv2.subtract(mean_sq, cv2.multiply(mean, mean)), 0))
+    threshold = cv2.scaleAdd(mean, 1 - k, cv2.multiply(mean, std, scale=k / 128.0))
+    threshold = cv2.resize(threshold, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.compare(gray.astype(np.float32), threshold, cv2.CMP_GT)
 
 
 def binarize_otsu(gray: np.ndarray) -> np.ndarray:

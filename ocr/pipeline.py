@@ -26,6 +26,8 @@ LATIN_LANGS = "vie+eng"
 THUMB_WIDTH = 240
 # OSD's orientation guess is only followed when it is this sure (its confidence is a log-likelihood ratio).
 MIN_ORIENTATION_CONF = 2.0
+# Scripts OSD names for pages in our languages (it calls some Latin fonts Cyrillic or Greek).
+ALPHABETIC_SCRIPTS = frozenset({"Latin", "Arabic", "Cyrillic", "Greek"})
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,9 @@ def _text_layer_page(path: Path, doc, index: int, text: str, gray: np.ndarray, s
 
 def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
     """Run the enabled cleanup steps in order (see CleanupConfig)."""
+    if config.denoise:
+        # Before upscaling: a 3x3 median removes one-pixel specks only at the scan's own resolution.
+        gray = cleanup.denoise(gray)
     if config.upscale:
         gray, dpi = cleanup.upscale(gray, dpi)
     if config.borders:
@@ -133,8 +138,6 @@ def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
         gray, skew = cleanup.deskew(gray)
     if config.punch_holes:
         gray = cleanup.remove_punch_holes(gray, dpi)
-    if config.denoise:
-        gray = cleanup.denoise(gray)
     if config.binarize == "sauvola":
         gray = cleanup.binarize_sauvola(gray, dpi)
     elif config.binarize == "otsu":
@@ -149,11 +152,11 @@ def _orientation(gray: np.ndarray, dpi: float) -> tuple[int, str | None]:
     found = tesseract.osd(cleanup.binarize_otsu(small), tesseract.image_dpi(dpi * factor))
     if found is None:
         return 0, None
-    if found.script not in ("Latin", "Arabic"):
-        # OSD reads Nastaliq Urdu as Japanese and then guesses the orientation wrong too: trust neither.
+    if found.script not in ALPHABETIC_SCRIPTS:
+        # OSD reads Nastaliq Urdu as Japanese or Katakana and then guesses the orientation wrong too: trust neither.
         return 0, None
     rotation = found.rotate if found.orientation_conf >= MIN_ORIENTATION_CONF else 0
-    return rotation, found.script
+    return rotation, found.script if found.script in ("Latin", "Arabic") else None
 
 
 def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: CleanupConfig,
@@ -173,28 +176,23 @@ def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: Clean
 
 
 def _choose_langs(image: np.ndarray, dpi: int, osd_script: str | None) -> str:
-    """Latin pages get vie+eng. Arabic-script pages get urd or ara, told apart by reading a strip of the page
-    with the Urdu model: Urdu-only letters and function words decide (see language.arabic_or_urdu)."""
-    if osd_script not in ("Arabic", "Latin"):
-        osd_script = _probe_script(image, dpi)
-    if osd_script != "Arabic":
-        return LATIN_LANGS
+    """Latin pages get vie+eng. Otherwise (OSD said Arabic, or could not tell) a strip of the page is read with
+    the Urdu and English models: its letters decide the script, and Urdu-only letters and function words tell
+    Urdu from Arabic (OSD names both "Arabic", and sometimes calls a photo or a Latin page "Arabic")."""
     strip = _text_strip(image)
-    probe = tesseract.ocr(strip, "urd", dpi, psm=6, want_pdf=False)
-    return arabic_or_urdu(probe.text)
+    if osd_script == "Latin" or strip is None:
+        return LATIN_LANGS
+    probe = tesseract.ocr(strip, "urd+eng", dpi, psm=6, want_pdf=False).text
+    if script_of(probe) != "Arabic":
+        return LATIN_LANGS
+    return arabic_or_urdu(probe)
 
 
-def _probe_script(image: np.ndarray, dpi: int) -> str:
-    """When OSD cannot name the script: read a strip with the Arabic model and see what comes out."""
-    probe = tesseract.ocr(_text_strip(image), "ara+eng", dpi, psm=6, want_pdf=False)
-    return script_of(probe.text) or "Latin"
-
-
-def _text_strip(image: np.ndarray, share: float = 0.25) -> np.ndarray:
-    """The band of the page around the middle of its inked rows, `share` of the inked height."""
+def _text_strip(image: np.ndarray, share: float = 0.25) -> np.ndarray | None:
+    """The band of the page around the middle of its inked rows, `share` of the inked height; None if blank."""
     ink_rows = np.flatnonzero((image < 128).sum(axis=1) > 2)
     if ink_rows.size == 0:
-        return image
+        return None
     top, bottom = int(ink_rows[0]), int(ink_rows[-1])
     middle, half = (top + bottom) // 2, max(50, int((bottom - top) * share / 2))
     return image[max(0, middle - half): middle + half]
