@@ -2,8 +2,11 @@
 
     .venv/bin/python bench/index_bench.py --docs 100000 [--dir PATH] [--queries 200]
 
-Documents are deterministic (seeded): ~2 KB of Vietnamese, English, Arabic or Urdu text each, from a Zipf-ish
-vocabulary, with names, numbers, dates and Arabic-Indic digits, spread over 12 agencies with mixed visibility.
+Documents are deterministic (seeded): ~2 KB of Vietnamese, English, Arabic or Urdu text each, drawn with Zipf
+frequencies from a vocabulary per language (real words first, then 20,000 pseudo-words in the language's script),
+with numbers, Arabic-Indic digits and Arabic-script letter variants, 30 % of them with 2-4 pages, spread over 12
+agencies with mixed visibility. Query words are content words (Zipf, without the 20 most frequent); "phrase" is two
+adjacent words of a random document; "phrase, 2 common" is the worst case of two of the 20 most frequent words.
 Prints docs/s for indexing, then p50/p95 (ms) per query kind, each query run through `SearchIndex.search`
 exactly as the API runs it (access filter, facets, 20 hits with pages and highlights).
 """
@@ -11,6 +14,8 @@ exactly as the API runs it (access filter, facets, 20 hits with pages and highli
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import random
 import statistics
 import sys
@@ -42,10 +47,64 @@ URD = (
     "حکومت پنجاب محکمہ مال کی جانب سے زمین کی رجسٹریشن کا اجازت نامہ جاری کیا جاتا ہے درخواست گزار کی تصدیق کے "
     "بعد دفتر کی طرف سے منظوری دی گئی ہے یہ سرٹیفکیٹ لاہور کراچی اسلام آباد کے لیے ہے افسر کے دستخط"
 )
-LANGS = tuple((lang, text.split()) for lang, text in (("vie", VIE), ("eng", ENG), ("ara", ARA), ("urd", URD)))
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+VIE_ONSETS = ["", *_words("b c ch d đ g gi h k kh l m n ng nh p ph qu r s t th tr v x")]
+VIE_RHYMES = _words(
+    "a à á ả ã ạ an ấn ắc âm ầu e ê ết i ình o ô ơ ờ u ư ướng ương uyên ồng iệt ọc ai ay ao anh ông ũng ịch ượt "
+    "oan oàng uân ưới iếu ẹp ỏi ụng ạnh ền ổi ăng ết ươi"
+)
+ENG_SYLL = _words("ter men pro tion al con re com de in ex ad ver sub mis port ly ment ing er or land reg cer ti")
+ARA_LETTERS = list("ابتثجحخدذرسشصضطظعغفقكلمنهوي") + list("یکہةىأإآ")
+VARIANT_RATE = 0.05  # Arabic-script words sometimes written with the other variant of ي/ی, ك/ک, ه/ہ
+N_PSEUDO = 20_000  # per language: a realistic vocabulary with a Zipf tail
+
+
+def _vocabulary(lang: str, base: list[str], rng: random.Random) -> list[str]:
+    """Base words (the most frequent ranks) then pseudo-words in the language's script."""
+    words = list(dict.fromkeys(base))
+    seen = set(words)
+    while len(words) < len(base) + N_PSEUDO:
+        if lang == "vie":
+            w = rng.choice(VIE_ONSETS) + rng.choice(VIE_RHYMES)
+            if rng.random() < 0.6:  # Vietnamese words are syllables; names and compounds are two
+                w += rng.choice(VIE_ONSETS) + rng.choice(VIE_RHYMES)
+        elif lang == "eng":
+            w = "".join(rng.choice(ENG_SYLL) for _ in range(rng.randint(2, 4)))
+        else:
+            w = "".join(rng.choice(ARA_LETTERS) for _ in range(rng.randint(3, 6)))
+        if w not in seen:
+            seen.add(w)
+            words.append(w)
+    return words
+
+
+_VOCAB_RNG = random.Random(7)
+LANGS = tuple(
+    (lang, _vocabulary(lang, text.split(), _VOCAB_RNG))
+    for lang, text in (("vie", VIE), ("eng", ENG), ("ara", ARA), ("urd", URD))
+)
+# Zipf (s = 1.07) over each vocabulary's ranks, as in natural text.
+CUM_WEIGHTS = list(itertools.accumulate(1.0 / (r + 1) ** 1.07 for r in range(max(len(v) for _, v in LANGS))))
 TYPES = ("decision", "official_letter", "report", "permit", "certificate", "land_record", "notice", "plan")
 AGENCIES = tuple(f"agency{i}" for i in range(12))
 AR_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+AR_VARIANTS = str.maketrans("يكه", "یکہ")
+
+
+def zipf_words(rng: random.Random, vocab: list[str], k: int) -> list[str]:
+    """`k` words drawn from `vocab` with Zipf frequencies."""
+    cum = CUM_WEIGHTS if len(vocab) == len(CUM_WEIGHTS) else _cum_weights(len(vocab))
+    return rng.choices(vocab, cum_weights=cum, k=k)
+
+
+@functools.lru_cache(maxsize=16)
+def _cum_weights(n: int) -> list[float]:
+    return list(itertools.accumulate(1.0 / (r + 1) ** 1.07 for r in range(n)))
 
 
 def make_doc(rng: random.Random, i: int, target_bytes: int = 2000) -> IndexDoc:
@@ -54,13 +113,16 @@ def make_doc(rng: random.Random, i: int, target_bytes: int = 2000) -> IndexDoc:
     words: list[str] = []
     size = 0
     while size < target_bytes:
-        w = vocab[min(int(rng.paretovariate(1.2)) - 1, len(vocab) - 1)] if rng.random() < 0.7 else rng.choice(vocab)
-        if rng.random() < 0.03:
-            w = str(rng.randint(1, 2030))
-            if lang in ("ara", "urd") and rng.random() < 0.5:
-                w = w.translate(AR_DIGITS)
-        words.append(w)
-        size += len(w.encode()) + 1
+        for w in zipf_words(rng, vocab, 50):
+            r = rng.random()
+            if r < 0.03:
+                w = str(rng.randint(1, 2030))
+                if lang in ("ara", "urd") and rng.random() < 0.5:
+                    w = w.translate(AR_DIGITS)
+            elif r < 0.03 + VARIANT_RATE and lang in ("ara", "urd"):
+                w = w.translate(AR_VARIANTS)
+            words.append(w)
+            size += len(w.encode()) + 1
     text = " ".join(words)
     n_pages = 1 if rng.random() < 0.7 else rng.randint(2, 4)
     cut = max(1, len(words) // n_pages)
@@ -76,7 +138,7 @@ def make_doc(rng: random.Random, i: int, target_bytes: int = 2000) -> IndexDoc:
         agency=agency,
         visibility=vis,
         shared_with=rng.sample(AGENCIES, 2) if vis == "shared" else [],
-        title=" ".join(rng.choice(vocab) for _ in range(6)),
+        title=" ".join(zipf_words(rng, vocab, 6)),
         doc_type=TYPES[rng.randrange(len(TYPES))],
         doc_number=f"{rng.randint(1, 999)}/{year}/QĐ-UBND",
         issued_date=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
@@ -129,7 +191,13 @@ def main() -> None:
         qrng = random.Random(args.seed + 1)
 
         def word() -> str:
-            return qrng.choice(qrng.choice(LANGS)[1])
+            # What people search: content words, not the 20 most frequent function words of a language.
+            vocab = qrng.choice(LANGS)[1]
+            return zipf_words(qrng, vocab[20:], 1)[0]
+
+        def common_phrase() -> str:
+            vocab = qrng.choice(LANGS)[1]
+            return f'"{qrng.choice(vocab[:20])} {qrng.choice(vocab[:20])}"'
 
         def phrase() -> str:
             d = docs[qrng.randrange(len(docs))]
@@ -141,6 +209,7 @@ def main() -> None:
             "1-word": lambda: SearchRequest(word(), Access(qrng.choice(AGENCIES))),
             "2-word": lambda: SearchRequest(f"{word()} {word()}", Access(qrng.choice(AGENCIES))),
             "phrase": lambda: SearchRequest(phrase(), Access(qrng.choice(AGENCIES))),
+            "phrase, 2 common": lambda: SearchRequest(common_phrase(), Access(qrng.choice(AGENCIES))),
             "filtered+faceted": lambda: SearchRequest(
                 word(),
                 Access(qrng.choice(AGENCIES)),

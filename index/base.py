@@ -14,6 +14,7 @@ from documents.errors import RecordsError
 
 VISIBILITIES = ("private", "shared", "public")
 SORTS = ("relevance", "date_desc", "date_asc")
+MAX_RESULT_WINDOW = 10_000  # offset + limit beyond this is refused (ValueError): refine the query instead
 FACETS = ("agency", "doc_type", "language", "year", "dossier")
 
 
@@ -66,8 +67,8 @@ class SearchRequest:
     date_from: str | None = None  # ISO date, inclusive, on issued_date
     date_to: str | None = None  # ISO date, inclusive, on issued_date
     dossier: str | None = None
-    limit: int = 20
-    offset: int = 0
+    limit: int = 20  # 0 asks only for total and facets
+    offset: int = 0  # offset + limit <= MAX_RESULT_WINDOW, else ValueError
     sort: str = "relevance"  # or "date_desc", "date_asc"
 
 

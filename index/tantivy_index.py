@@ -46,6 +46,7 @@ from documents.errors import TransientBackendError
 from index import query as q
 from index.base import (
     FACETS,
+    MAX_RESULT_WINDOW,
     SORTS,
     VISIBILITIES,
     Hit,
@@ -493,6 +494,10 @@ class TantivyIndex(SearchIndex):
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {req.sort!r}")
         limit = max(0, min(int(req.limit), 1000))
         offset = max(0, int(req.offset))
+        if offset + limit > MAX_RESULT_WINDOW:
+            raise ValueError(
+                f"results beyond the first {MAX_RESULT_WINDOW:,} cannot be paged to; narrow the search with filters"
+            )
         ast = q.parse(req.query)
         base = self._compile(ast, DOC_FIELDS)
         full = Query.boolean_query([(Occur.Must, base)] + [(Occur.Must, f) for f in self._filters(req)])

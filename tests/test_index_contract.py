@@ -421,6 +421,8 @@ def test_bad_requests_are_reported(search_index: SearchIndex) -> None:
         find(search_index, "x", date_from="last tuesday")
     with pytest.raises(ValueError, match="sort"):
         find(search_index, "x", sort="random")
+    with pytest.raises(ValueError, match="narrow"):  # deep paging would cost memory proportional to the offset
+        find(search_index, "x", offset=10**9)
 
 
 # ---------------------------------------------------------------- highlights and pages
