@@ -17,8 +17,9 @@ ever reached through the id of a document hit that already passed the access fil
 Every text field is indexed twice: exact (`folding.normalize`: tones kept) and folded (`folding.prefold`, then
 tantivy's ASCII folding). The tokenizer is tantivy's simple one; query words go through the very same analyzers, so
 index and query agree on words. Each query word is searched in both forms; exact fields are boosted, so the
-exact-tone match ranks first. Title and document number are boosted over body text. Phrases use positions in both
-forms; a phrase may span a page break at document level. BM25 statistics include the page documents of multi-page
+exact-tone match ranks first. Title and document number are boosted over body text. Phrases match on the folded
+fields (the only ones with positions); their exact words add score. A phrase may span a page break at document level.
+Page documents hold only the folded words. BM25 statistics include the page documents of multi-page
 documents (their words count twice); ranking is relative within one index, so this only flattens IDF a little.
 
 Writes: each `upsert`/`delete`/`clear`/`rebuild` call opens the writer, deletes by id, adds, commits (atomic: a
@@ -60,7 +61,7 @@ from index.base import (
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MARKER = "records-index.json"
 EXACT = "records_exact"  # simple tokenizer + lowercase over `normalize`d text
 FOLDED = "records_folded"  # the same + ASCII folding, over `prefold(normalize(text))`
@@ -92,8 +93,8 @@ def _schema() -> tantivy.Schema:
     sb.add_unsigned_field("is_doc", indexed=True)
     sb.add_unsigned_field("is_page", indexed=True)
     sb.add_unsigned_field("page_no", stored=True, indexed=True, fast=True)
-    for name in ("body", "title"):
-        sb.add_text_field(name, tokenizer_name=EXACT)
+    for name in ("body", "title"):  # exact words only add score (phrases match on the folded fields): no positions
+        sb.add_text_field(name, tokenizer_name=EXACT, index_option="freq")
     for name in ("body_f", "title_f", "number_f", "meta_f"):
         sb.add_text_field(name, tokenizer_name=FOLDED)
     for name in ("agency", "doc_type", "language", "dossier"):
@@ -282,13 +283,12 @@ class TantivyIndex(SearchIndex):
             d.add_bytes("text", pages[0].text.encode())
             return [d]
         out = [d]
-        for p, (exact, folded) in zip(pages, page_words, strict=True):
+        for p, (_, folded) in zip(pages, page_words, strict=True):
             pd = tantivy.Document()
             pd.add_text("id", doc.id)
             pd.add_unsigned("is_page", 1)
             pd.add_unsigned("page_no", p.number)
-            pd.add_text("body", exact)
-            pd.add_text("body_f", folded)
+            pd.add_text("body_f", folded)  # pages are located on the folded field only (PAGE_FIELDS)
             pd.add_bytes("text", p.text.encode())
             out.append(pd)
         return out
