@@ -98,9 +98,11 @@ def world(request, tmp_path_factory) -> Iterator[World]:
     with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as client:
         w = World(server.url, tokens, docs, batches, disabled, client)
         yield w
-        total = w.checks
-        print(f"\n[{request.param}] access matrix: {total} checks, {len(w.leaks)} leaks, "
-              f"{len(w.wrong_denials)} wrong denials")
+        line = (f"[{request.param}] access matrix: {w.checks} checks, {len(w.leaks)} leaks, "
+                f"{len(w.wrong_denials)} wrong denials")
+        capture = request.config.pluginmanager.get_plugin("capturemanager")
+        with capture.global_and_fixture_disabled():  # shown in every run, not only with -s
+            print(f"\n{line}")
     drop_test_backends(backends)
     backends.close()
 
@@ -120,6 +122,10 @@ def test_every_document_endpoint_for_every_role_and_agency(world: World) -> None
             for suffix in DOC_ENDPOINTS:
                 r = world.get(token, f"/api/documents/{doc.id}{suffix}")
                 world.expect(visible, r, f"{role}@{agency} GET {doc.metadata.title}{suffix}", _secrets(doc))
+            # The web UI's document page, signed in with the session cookie.
+            r = world.client.get(f"/documents/{doc.id}?q=budget", headers={"Cookie": f"records_token={token}",
+                                                                            "Accept": "text/html"})
+            world.expect(visible, r, f"{role}@{agency} UI page {doc.metadata.title}", _secrets(doc)[1:])
     assert not world.leaks, "\n".join(world.leaks[:20])
     assert not world.wrong_denials, "\n".join(world.wrong_denials[:20])
 
