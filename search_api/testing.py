@@ -145,8 +145,10 @@ def backend_modes() -> list[str]:
     return ["embedded", "distributed"] if wanted else ["embedded"]
 
 
-def mode_settings(mode: str, home) -> object:
-    """Settings for `mode` with data under `home` (a fresh ES index and S3 bucket per call in distributed mode)."""
+def mode_settings(mode: str, home, redis_db: int = 8) -> object:
+    """Settings for `mode` with data under `home`. Distributed: a fresh ES index and S3 bucket per call, and Redis
+    database `redis_db` emptied (each test module uses its own database so no other module's worker takes its jobs).
+    """
     import os
     import uuid
     from pathlib import Path
@@ -158,9 +160,16 @@ def mode_settings(mode: str, home) -> object:
     if not os.environ.get("RECORDS_TEST_ES_URL"):
         raise RuntimeError("distributed mode needs RECORDS_TEST_ES_URL, RECORDS_TEST_S3_* and RECORDS_TEST_REDIS_URL "
                            '(eval "$(scripts/services.sh env)")')
+    from urllib.parse import urlsplit, urlunsplit
+
+    from redis import Redis
+
+    parts = urlsplit(os.environ["RECORDS_TEST_REDIS_URL"])
+    redis_url = urlunsplit((parts.scheme, parts.netloc, f"/{redis_db}", parts.query, parts.fragment))
+    Redis.from_url(redis_url).flushdb()
     unique = uuid.uuid4().hex[:10]
     return Settings(home=Path(home), workers=1, es_url=os.environ["RECORDS_TEST_ES_URL"],
-                    es_index=f"records-test-{unique}", redis_url=os.environ.get("RECORDS_TEST_REDIS_URL"),
+                    es_index=f"records-test-{unique}", redis_url=redis_url,
                     s3_endpoint=os.environ.get("RECORDS_TEST_S3_ENDPOINT"),
                     s3_access_key=os.environ.get("RECORDS_TEST_S3_ACCESS_KEY"),
                     s3_secret_key=os.environ.get("RECORDS_TEST_S3_SECRET_KEY"), s3_bucket=f"records-test-{unique}")
@@ -180,3 +189,17 @@ def drop_test_backends(backends) -> None:
             for obj in client.list_objects(bucket, recursive=True):
                 client.remove_object(bucket, obj.object_name)
             client.remove_bucket(bucket)
+
+
+def settings_env(settings) -> dict[str, str]:
+    """RECORDS_* variables (besides RECORDS_HOME) that make a `records` process, e.g. `records worker`, use the same
+    distributed backends."""
+    env: dict[str, str] = {}
+    for var, value in (("RECORDS_REDIS_URL", settings.redis_url), ("RECORDS_ES_URL", settings.es_url),
+                       ("RECORDS_ES_INDEX", settings.es_index if settings.es_url else None),
+                       ("RECORDS_S3_ENDPOINT", settings.s3_endpoint), ("RECORDS_S3_ACCESS_KEY", settings.s3_access_key),
+                       ("RECORDS_S3_SECRET_KEY", settings.s3_secret_key),
+                       ("RECORDS_S3_BUCKET", settings.s3_bucket if settings.s3_endpoint else None)):
+        if value:
+            env[var] = value
+    return env

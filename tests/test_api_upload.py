@@ -3,6 +3,8 @@ real OCR runs, and the documents become searchable with word boxes to highlight.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -11,8 +13,8 @@ import pytest
 
 from catalog import add_user, open_catalog
 from search_api.app import create_app
-from search_api.testing import LiveServer
-from settings import Settings
+from search_api.testing import LiveServer, backend_modes, drop_test_backends, mode_settings, settings_env
+from tests.conftest import REPO, records_env
 
 pytestmark = pytest.mark.slow
 
@@ -30,21 +32,48 @@ def _wait(client: httpx.Client, url: str, headers: dict, timeout: float = 240) -
     raise AssertionError(f"batch not done after {timeout}s: {status}")
 
 
-def test_upload_real_scans_then_search_and_highlight(tmp_path: Path, samples: Path) -> None:
-    settings = Settings(home=tmp_path / "home", workers=2)
+def _wait_queued(client: httpx.Client, url: str, headers: dict) -> list[str]:
+    """Wait until the API has handed every file to the queue; returns the file states seen."""
+    seen: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = client.get(url, headers=headers).json()
+        seen += [f["status"] for f in status["files"]]
+        if status["state"] != "processing":
+            return seen
+        time.sleep(0.2)
+    raise AssertionError(f"batch never reached the queue: {status}")
+
+
+@pytest.mark.parametrize("mode", backend_modes())
+def test_upload_real_scans_then_search_and_highlight(mode: str, tmp_path: Path, samples: Path) -> None:
+    settings = mode_settings(mode, tmp_path / "home", redis_db=9)
+    from workers.backends import open_backends
+
+    backends = open_backends(settings)
     cat = open_catalog(settings)
     _, token = add_user(cat, "clerk", "so-a", "clerk")
     cat.close()
     headers = {"Authorization": f"Bearer {token}"}
     broken = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n"  # a PDF header and nothing behind it
-    with LiveServer(create_app(settings)) as server, httpx.Client(base_url=server.url, timeout=60) as client:
+    with LiveServer(create_app(settings, backends=backends)) as server, \
+            httpx.Client(base_url=server.url, timeout=60) as client:
         started = time.monotonic()
         r = client.post("/api/batches", headers=headers, data={"visibility": "private", "lang": "auto"}, files=[
             ("files", ("s_en_01.png", (samples / "s_en_01.png").read_bytes(), "image/png")),
             ("files", ("s_vi_01.png", (samples / "s_vi_01.png").read_bytes(), "image/png")),
             ("files", ("broken.pdf", broken, "application/pdf"))])
         assert r.status_code == 202 and time.monotonic() - started < 5, "acknowledged before OCR runs"
+        queued: list[str] = []
+        if mode == "distributed":  # the batch is queued on Redis; a real worker process does the OCR
+            queued = _wait_queued(client, r.json()["status_url"], headers)
+            assert "queued" in queued
+            worker = subprocess.run([sys.executable, "-m", "cli.main", "worker", "--burst"], cwd=REPO, timeout=600,
+                                    env=records_env(settings.home, **settings_env(settings)), capture_output=True,
+                                    text=True)
+            assert worker.returncode == 0, worker.stderr[-2000:]
         status, seen = _wait(client, r.json()["status_url"], headers)
+        seen += queued
         by_name = {f["name"]: f for f in status["files"]}
         assert by_name["s_en_01.png"]["status"] == "processed" and by_name["s_vi_01.png"]["status"] == "processed"
         assert by_name["broken.pdf"]["status"] == "rejected"
@@ -67,3 +96,5 @@ def test_upload_real_scans_then_search_and_highlight(tmp_path: Path, samples: Pa
                             files={"files": ("copy.png", (samples / "s_en_01.png").read_bytes(), "image/png")})
         status, _ = _wait(client, again.json()["status_url"], headers)
         assert status["documents"][0]["status"] == "duplicate" and status["documents"][0]["duplicate_of"] == doc_id
+    drop_test_backends(backends)
+    backends.close()
