@@ -194,9 +194,11 @@ def binarize_otsu(gray: np.ndarray) -> np.ndarray:
     return out
 
 
-def upscale(gray: np.ndarray, dpi: float, target: float = 300.0) -> tuple[np.ndarray, float]:
-    """Resample low-resolution scans to `target` DPI: tesseract's models read 20-30 px high glyphs best."""
-    if dpi >= target * 0.9:
+def upscale(gray: np.ndarray, dpi: float, target: float = 300.0,
+            max_pixels: int = 20_000_000) -> tuple[np.ndarray, float]:
+    """Resample low-resolution scans to `target` DPI: tesseract's models read 20-30 px high glyphs best.
+    Never beyond `max_pixels` (a poster rendered at a low DPI to fit the cap stays as it is)."""
+    factor = min(target / dpi, (max_pixels / (gray.shape[0] * gray.shape[1])) ** 0.5)
+    if factor < 1.1:
         return gray, dpi
-    factor = target / dpi
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), target
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), dpi * factor

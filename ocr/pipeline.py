@@ -15,7 +15,7 @@ from ocr import cleanup, tesseract
 from ocr.language import arabic_or_urdu, detect_language, script_of
 from ocr.models import PageOutput
 from ocr.pdfs import extract_page
-from ocr.sources import load_image_page, open_pdf, render_pdf_page
+from ocr.sources import RENDER_PIXEL_CAP, load_image_page, open_pdf, render_pdf_page
 from ocr.textlayer import read_text_layer, words_in_pixels
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ LATIN_LANGS = "vie+eng"
 THUMB_WIDTH = 240
 # OSD's orientation guess is only followed when it is this sure (its confidence is a log-likelihood ratio).
 MIN_ORIENTATION_CONF = 2.0
+OSD_PIXELS = 3_000_000
 # Scripts OSD names for pages in our languages (it calls some Latin fonts Cyrillic or Greek).
 ALPHABETIC_SCRIPTS = frozenset({"Latin", "Arabic", "Cyrillic", "Greek"})
 
@@ -124,7 +125,7 @@ def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
         # Before upscaling: a 3x3 median removes one-pixel specks only at the scan's own resolution.
         gray = cleanup.denoise(gray)
     if config.upscale:
-        gray, dpi = cleanup.upscale(gray, dpi)
+        gray, dpi = cleanup.upscale(gray, dpi, max_pixels=RENDER_PIXEL_CAP)
     if config.borders:
         gray = cleanup.remove_borders(gray, dpi)
     if config.illumination:
@@ -146,8 +147,8 @@ def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
 
 
 def _orientation(gray: np.ndarray, dpi: float) -> tuple[int, str | None]:
-    """OSD on a half-resolution binarised copy (same answer, a fraction of the time)."""
-    factor = min(1.0, 150.0 / dpi)
+    """OSD on a half-resolution binarised copy (same answer, a fraction of the time), at most OSD_PIXELS big."""
+    factor = min(1.0, 150.0 / dpi, (OSD_PIXELS / (gray.shape[0] * gray.shape[1])) ** 0.5)
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
     found = tesseract.osd(cleanup.binarize_otsu(small), tesseract.image_dpi(dpi * factor))
     if found is None:
@@ -164,31 +165,34 @@ def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: Clean
     cleaned = clean(gray, dpi, config)
     image, dpi_int = cleaned.image, tesseract.image_dpi(cleaned.dpi)
     langs = lang if lang != "auto" else _choose_langs(image, dpi_int, cleaned.osd_script)
-    result = tesseract.ocr(image, langs, dpi_int, want_pdf=want_pdf)
+    png = encode_png(image, bilevel=config.binarize != "none")
+    result = tesseract.ocr(image, langs, dpi_int, want_pdf=want_pdf, png=png)
     script = FIXED_LANGS.get(langs) or script_of(result.text) or "Latin"
     language = langs if langs in ("vie", "eng", "ara", "urd") else detect_language(result.text) or "vie"
     return PageOutput(
         number=index + 1, method="ocr", lang=langs, language=language, script=script, text=result.text,
         words=result.words, confidence=result.confidence, width=int(image.shape[1]), height=int(image.shape[0]),
-        rotation=cleaned.rotation, skew=cleaned.skew, png=encode_png(image), thumb=encode_thumb(image),
+        rotation=cleaned.rotation, skew=cleaned.skew, png=png, thumb=encode_thumb(image),
         pdf=result.pdf,
     )
 
 
 def _choose_langs(image: np.ndarray, dpi: int, osd_script: str | None) -> str:
     """Latin pages get vie+eng. Otherwise (OSD said Arabic, or could not tell) a strip of the page is read with
-    the Urdu and English models: its letters decide the script, and Urdu-only letters and function words tell
-    Urdu from Arabic (OSD names both "Arabic", and sometimes calls a photo or a Latin page "Arabic")."""
+    the Urdu and the English model: Arabic script when Urdu reads it more confidently (OSD also calls charts and
+    photos "Arabic"); then Urdu-only letters and function words in the Urdu reading tell Urdu from Arabic (OSD
+    names both "Arabic"; the Urdu model's reading of Arabic keeps Arabic's own letters and words)."""
     strip = _text_strip(image)
     if osd_script == "Latin" or strip is None:
         return LATIN_LANGS
-    probe = tesseract.ocr(strip, "urd+eng", dpi, psm=6, want_pdf=False).text
-    if script_of(probe) != "Arabic":
+    urdu = tesseract.ocr(strip, "urd", dpi, psm=6, want_pdf=False)
+    english = tesseract.ocr(strip, "eng", dpi, psm=6, want_pdf=False)
+    if (urdu.confidence or 0.0) <= (english.confidence or 0.0):
         return LATIN_LANGS
-    return arabic_or_urdu(probe)
+    return arabic_or_urdu(urdu.text)
 
 
-def _text_strip(image: np.ndarray, share: float = 0.25) -> np.ndarray | None:
+def _text_strip(image: np.ndarray, share: float = 0.4) -> np.ndarray | None:
     """The band of the page around the middle of its inked rows, `share` of the inked height; None if blank."""
     ink_rows = np.flatnonzero((image < 128).sum(axis=1) > 2)
     if ink_rows.size == 0:
@@ -198,9 +202,10 @@ def _text_strip(image: np.ndarray, share: float = 0.25) -> np.ndarray | None:
     return image[max(0, middle - half): middle + half]
 
 
-def encode_png(image: np.ndarray) -> bytes:
-    """PNG of the page; two-level pages are stored 1-bit (a tenth of the size, same pixels)."""
-    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 3])
+def encode_png(image: np.ndarray, bilevel: bool = False) -> bytes:
+    """PNG of the page; binarised pages are stored 1-bit (smaller, and 4x faster to encode, same pixels)."""
+    flags = [cv2.IMWRITE_PNG_COMPRESSION, 3] + ([cv2.IMWRITE_PNG_BILEVEL, 1] if bilevel else [])
+    ok, data = cv2.imencode(".png", image, flags)
     if not ok:
         raise RuntimeError("PNG encoding failed")
     return data.tobytes()

@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -22,8 +23,9 @@ log = logging.getLogger(__name__)
 IMAGE_KINDS = frozenset({"png", "jpeg", "tiff", "webp", "bmp", "gif", "heic"})
 PDF_DPI = 300
 # OCR gains nothing above this many pixels per page while memory and time keep growing (an A4 page at 300 DPI is
-# 8.7 Mpx); huge posters are rendered at a lower DPI instead.
-RENDER_PIXEL_CAP = 40_000_000
+# 8.7 Mpx, A3 17.4 Mpx); huge posters are rendered at a lower DPI, huge images scaled down. Tesseract needs minutes
+# for a 40 Mpx page (realworld enormous.pdf, hugemono.pdf).
+RENDER_PIXEL_CAP = 20_000_000
 # Plausible scanner resolutions; outside this range the file's DPI tag is wrong or missing.
 DPI_RANGE = (70, 1200)
 DEFAULT_IMAGE_DPI = 300
@@ -193,7 +195,13 @@ def load_image_page(path: Path, kind: str, index: int, max_pixels: int) -> RawPa
         except Exception:  # a malformed EXIF block must not lose the page; the OSD step still fixes orientation
             log.warning("ignoring unreadable EXIF orientation in %s", path)
             upright = image
-        return RawPage(to_gray(upright), dpi, known)
+        gray = to_gray(upright)
+    pixels = gray.shape[0] * gray.shape[1]
+    if pixels > RENDER_PIXEL_CAP:
+        factor = (RENDER_PIXEL_CAP / pixels) ** 0.5
+        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        dpi *= factor
+    return RawPage(gray, dpi, known)
 
 
 def pdf_render_scale(width_pt: float, height_pt: float, max_pixels: int, dpi: float = PDF_DPI) -> float:

@@ -73,7 +73,11 @@ def osd(image: np.ndarray, dpi: int) -> Osd | None:
         # 20 characters instead of 50: same answers on the samples for half the time (OSD costs ~1 s otherwise).
         argv = [TESSERACT, str(src), "stdout", "--psm", "0", "--dpi", str(dpi), "-l", "osd",
                 "-c", "min_characters_to_try=20"]
-        proc = _run(argv, OSD_TIMEOUT_S)
+        try:
+            proc = _run(argv, OSD_TIMEOUT_S)
+        except ProcessingFailed as exc:  # orientation is an optimisation: carry on upright rather than fail
+            log.warning("OSD gave no answer: %s", exc)
+            return None
     out = proc.stdout.decode("utf-8", "replace")
     rotate = re.search(r"Rotate: (\d+)", out)
     if proc.returncode != 0 or not rotate:
@@ -89,11 +93,17 @@ def osd(image: np.ndarray, dpi: int) -> Osd | None:
                script.group(1) if script else None, number(r"Script confidence: ([\d.]+)"))
 
 
-def ocr(image: np.ndarray, lang: str, dpi: int, *, psm: int = 3, want_pdf: bool = True) -> OcrResult:
-    """OCR one page image: text in reading order, word boxes with confidences, and a searchable one-page PDF."""
+def ocr(image: np.ndarray, lang: str, dpi: int, *, psm: int = 3, want_pdf: bool = True,
+        png: bytes | None = None) -> OcrResult:
+    """OCR one page image: text in reading order, word boxes with confidences, and a searchable one-page PDF.
+
+    `png`, when given, is the already encoded page (saves encoding it twice)."""
     with tempfile.TemporaryDirectory(prefix="records-ocr-") as tmp:
         src, base = Path(tmp) / "page.png", Path(tmp) / "out"
-        _write_png(image, src)
+        if png is not None:
+            src.write_bytes(png)
+        else:
+            _write_png(image, src)
         outputs = ["txt", "tsv"] + (["pdf"] if want_pdf else [])
         argv = [TESSERACT, str(src), str(base), "-l", lang, "--psm", str(psm), "--dpi", str(dpi), *outputs]
         proc = _run(argv, OCR_TIMEOUT_S)
