@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -68,9 +69,13 @@ def synthetic(n: int, seed: int = 7):
 
 def build(settings: Settings, n: int) -> float:
     """Index N synthetic documents (skipped when the index already holds them); returns seconds taken."""
-    from index import open_index
+    from index import IndexCorrupt, open_index
 
-    index = open_index(settings)
+    try:
+        index = open_index(settings)
+    except IndexCorrupt:  # built by an older schema: start again
+        shutil.rmtree(settings.home / "index", ignore_errors=True)
+        index = open_index(settings)
     try:
         if index.count() >= n:
             return 0.0

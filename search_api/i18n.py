@@ -99,9 +99,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def translate(key: str, lang: str, **values: object) -> str:
-    """The message `key` in `lang` (falls back to English, then to the key itself)."""
+    """The message `key` in `lang` (falls back to English; for an unknown `lang_xxx`/`st_xxx` key, to `xxx`)."""
     entry = MESSAGES.get(key)
-    text = (entry.get(lang) or entry.get("en")) if entry else key
+    text = (entry.get(lang) or entry.get("en")) if entry else key.split("_", 1)[-1]
     return text.format(**values) if values else text
 
 
