@@ -2,106 +2,106 @@
 
 Matching is on the folded form, as the index matches (so `Nguyen` marks `Nguyễn`, `كتاب` marks `کتاب`, `2023`
 marks `۲۰۲۳`), for the words of the parsed query that are not negated (`index.query.positive_terms`); words of a
-phrase are marked one by one. The page's words are found by one precompiled regex and compared by their folded form
-(cached per distinct word), so the cost per page is a C-speed scan, not a per-query regex compilation.
+phrase are marked one by one. A page is folded character by character into a copy of the same length (one
+`str.translate`), and one small regex of the folded query words finds the matches in it.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
+from functools import lru_cache
+from itertools import islice
 
-from index.folding import RAW_WORD, fold_normalized, raw_word_tokens
+from index.folding import fold, fold_normalized
 from index.query import Phrase, Term
 
 SNIPPET_CHARS = 240
 MAX_MARKS = 12
 
-_JOINERS = frozenset("\u0640\u0670\u200c\u200d\u00ad") | {
-    chr(c) for c in (*range(0x0300, 0x0370), *range(0x064B, 0x0660))
-}
-_FOLDED: dict[str, tuple[str, ...]] = {}  # raw word -> its folded words; bounded, shared by all searches
-_FOLDED_MAX = 200_000
+# Code points whose folded form is mapped for highlighting: Latin, Greek, Cyrillic, combining marks, Arabic script,
+# presentation and fullwidth forms, invisible format characters.
+_MAPPED_RANGES = (
+    range(0x41, 0x5B),
+    range(0xAD, 0xAE),
+    range(0xC0, 0x530),
+    range(0x0600, 0x0700),
+    range(0x0750, 0x0780),
+    range(0x08A0, 0x0900),
+    range(0x1AB0, 0x1B00),
+    range(0x1DC0, 0x1F00),
+    range(0x200B, 0x2010),
+    range(0x202A, 0x202F),
+    range(0x2060, 0x2065),
+    range(0x20D0, 0x2100),
+    range(0xFB50, 0xFE00),
+    range(0xFE20, 0xFE30),
+    range(0xFE70, 0xFF00),
+    range(0xFF10, 0xFF5B),
+)
+_GLUE = "\x00"  # what a mark, tatweel or ZWNJ becomes: part of the word it sits in, matching nothing itself
 
 
-def _folded_forms(raw: str) -> tuple[str, ...]:
-    forms = _FOLDED.get(raw)
-    if forms is None:
-        if len(_FOLDED) >= _FOLDED_MAX:
-            _FOLDED.clear()
-        forms = _FOLDED[raw] = tuple(fold_normalized(w) for w in raw_word_tokens(raw))
-    return forms
+@lru_cache(maxsize=1)
+def _char_fold() -> dict[int, str]:
+    """A length-preserving fold, character by character: each character becomes its one-character folded form
+    (Ễ -> e, ک -> ك, ۲ -> 2), a removed character (marks, tatweel, format characters) becomes `_GLUE`, and a
+    character that folds to several (ß -> ss) stays as it is. Offsets in the folded copy are offsets in the text."""
+    table: dict[int, str] = {}
+    for r in _MAPPED_RANGES:
+        for cp in r:
+            c = chr(cp)
+            f = fold(c)
+            if f == "":
+                table[cp] = _GLUE
+            elif len(f) == 1 and f != c:
+                table[cp] = f
+    return table
 
 
-_CHUNKS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}  # whitespace-delimited chunk -> (word, forms)
-
-
-def _chunk_words(chunk: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    words = _CHUNKS.get(chunk)
-    if words is None:
-        if len(_CHUNKS) >= _FOLDED_MAX:
-            _CHUNKS.clear()
-        words = _CHUNKS[chunk] = tuple((w, _folded_forms(w)) for w in RAW_WORD.findall(chunk))
-    return words
-
-
-def _is_word_char(c: str) -> bool:
-    return (c.isalnum() and c != "_") or c in _JOINERS
+@lru_cache(maxsize=4096)
+def _word_pattern(folded: str, prefix: bool) -> str:
+    body = (_GLUE + "*").join(re.escape(c) for c in folded)
+    tail = r"(?:[^\W_]|\x00)*" if prefix else r"\x00*(?![^\W_])"
+    return r"(?<![^\W_])(?<!\x00)" + body + tail
 
 
 class Matcher:
-    """Finds the raw-text spans of the query's non-negated words (folded, prefix-aware)."""
+    """Finds the spans of the query's non-negated words in raw page text (folded, prefix-aware)."""
 
-    def __init__(self, whole: frozenset[str], prefixes: tuple[str, ...]) -> None:
-        self.whole = whole
-        self.prefixes = prefixes
-        self._seen: dict[str, bool] = {}
-
-    def hit(self, raw: str, forms: tuple[str, ...]) -> bool:
-        """Does this raw word (with its folded `forms`) match one of the query's words?"""
-        seen = self._seen.get(raw)
-        if seen is None:
-            seen = self._seen[raw] = any(
-                f in self.whole or (bool(self.prefixes) and f.startswith(self.prefixes)) for f in forms
-            )
-        return seen
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
 
     def spans(self, text: str, limit: int) -> list[tuple[int, int]]:
         """Up to `limit` (start, end) spans of matching words, in text order.
 
-        The page is cut at whitespace (fast), each distinct chunk is split into words and folded once per process
-        (cached), and the matching words are located with str.find: no per-query regex to compile and no Python
-        loop over every word of the page.
+        One C-speed pass folds a copy of the page character by character (same length, so offsets carry over),
+        then one small regex of the folded query words runs over it: no Python loop over the page's words.
         """
-        targets = {raw for chunk in set(text.split()) for raw, forms in _chunk_words(chunk) if self.hit(raw, forms)}
-        found: list[tuple[int, int]] = []
-        n = len(text)
-        for w in targets:
-            start = 0
-            while True:
-                i = text.find(w, start)
-                if i < 0:
-                    break
-                j = i + len(w)
-                if (i == 0 or not _is_word_char(text[i - 1])) and (j == n or not _is_word_char(text[j])):
-                    found.append((i, j))
-                start = j
-        found.sort()
-        return found[:limit]
+        folded = text.lower() if text.isascii() else text.translate(_char_fold())
+        return [m.span() for m in islice(self.pattern.finditer(folded), limit)]
 
 
 def matcher(terms: Iterable[Term | Phrase]) -> Matcher | None:
     """The matcher for the words of `terms` (from `index.query.positive_terms`); None when there are none."""
-    whole: set[str] = set()
-    prefixes: list[str] = []
+    keys: dict[tuple[str, bool], None] = {}
     for t in terms:
-        folded = [fold_normalized(w) for w in ([t.word] if isinstance(t, Term) else t.words)]
-        if t.prefix:
-            prefixes.append(folded.pop())
-        whole.update(folded)
-    if not whole and not prefixes:
+        words = [t.word] if isinstance(t, Term) else list(t.words)
+        for i, w in enumerate(words):
+            f = fold_normalized(w)
+            if f:
+                keys[(f, t.prefix and i == len(words) - 1)] = None
+    if not keys:
         return None
-    return Matcher(frozenset(whole), tuple(prefixes))
+    # Longest first, so that of two words starting at one place the longer one is marked.
+    parts = sorted((_word_pattern(f, p) for f, p in keys), key=len, reverse=True)
+    return Matcher(_compile("|".join(parts)))
+
+
+@lru_cache(maxsize=1024)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def snippet(text: str, match: Matcher | None, width: int = SNIPPET_CHARS) -> str | None:
