@@ -1,0 +1,215 @@
+"""Throughput of the distributed pipeline: pages per minute with 1 and with 2 `records worker` processes on the
+same pages, and as a ratio of plain `tesseract` (OMP_THREAD_LIMIT=1, one process per core) on the same pages.
+
+Also runs the in-process pool on the same pages, to show what the queue itself costs.
+
+Usage: python bench/throughput.py [--redis URL] [--copies N] [--workers 1,2] [--samples DIR] [--json]
+
+The pages are the shared samples that need OCR (scans; the born-digital PDFs are left out), ingested `--copies`
+times under different agencies (so they are distinct documents). The pipeline runs on RQ with the local store and
+the tantivy index; each run is timed from the workers' start until every document is final. The baseline runs
+`tesseract IMAGE out -l LANG txt` per page, with the sample's known language, on page images rasterised the way
+tesseract needs them (PDF pages at 300 DPI, TIFF pages split); the pipeline detects the language itself and also
+cleans the page, writes word boxes, a searchable PDF and indexes the text, so the ratio is its whole overhead.
+Needs Redis: --redis or RECORDS_TEST_REDIS_URL (database 9 is used and emptied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO.parent / "shared" / "samples"
+BENCH_DB = 9
+
+
+def scanned_samples(samples: Path) -> list[tuple[Path, str, int]]:
+    """(file, tesseract language, pages) of each sample that needs OCR."""
+    out = []
+    for meta_path in sorted(samples.glob("*.meta.json")):
+        meta = json.loads(meta_path.read_text())
+        if meta["format"] == "pdf_text":
+            continue
+        name = meta_path.name.removesuffix(".meta.json")
+        [file] = [p for p in samples.glob(name + ".*") if not p.name.endswith((".gt.txt", ".meta.json"))]
+        out.append((file, meta["language"], int(meta["pages"])))
+    return out
+
+
+def bench_env(home: Path, redis_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECORDS_")}
+    env.update(RECORDS_HOME=str(home), RECORDS_REDIS_URL=redis_url, OMP_THREAD_LIMIT="1", PYTHONPATH=str(REPO))
+    return env
+
+
+def records(args: list[str], env: dict[str, str]) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "cli.main", *args, "--json"], env=env, cwd=REPO,
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def run_pipeline(files: list[Path], copies: int, workers: int, redis_url: str, scratch: Path) -> dict:
+    """Ingest the files `copies` times, then time `workers` worker processes until every document is final."""
+    from redis import Redis
+
+    conn = Redis.from_url(redis_url)
+    conn.flushdb()
+    home = scratch / f"home-{workers}"
+    shutil.rmtree(home, ignore_errors=True)
+    env = bench_env(home, redis_url)
+    ids, pages = [], 0
+    for copy in range(copies):
+        summary = records(["ingest", *map(str, files), "--agency", f"bench-{copy}"], env)
+        ids += [d["id"] for d in summary["documents"]]
+        pages += sum(d["pages"] for d in summary["documents"])
+    procs = []
+    started = time.monotonic()
+    for n in range(workers):
+        procs.append(subprocess.Popen([sys.executable, "-m", "cli.main", "worker", "--name", f"bench-{n}"], env=env,
+                                      cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      start_new_session=True))
+    try:
+        while True:
+            states = [s.decode() if s else None for s in conn.hmget("records:docstate", ids)]
+            if all(s in ("processed", "failed") for s in states):
+                break
+            time.sleep(0.2)
+        elapsed = time.monotonic() - started
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=120)
+    failed = states.count("failed")
+    return {"workers": workers, "documents": len(ids), "pages": pages, "failed": failed,
+            "seconds": round(elapsed, 1), "pages_per_minute": round(pages * 60 / elapsed, 1)}
+
+
+def run_in_process(files: list[Path], copies: int, cores: int, scratch: Path) -> dict:
+    """The same pages through the embedded in-process pool (`records ingest` without Redis, `cores` processes),
+    to see what the distributed queue costs. Timed over the whole ingest, intake included."""
+    env = bench_env(scratch / "home-embedded", "")
+    env.pop("RECORDS_REDIS_URL")
+    env["RECORDS_WORKERS"] = str(cores)
+    pages, elapsed = 0, 0.0
+    for copy in range(copies):
+        started = time.monotonic()
+        summary = records(["ingest", *map(str, files), "--agency", f"bench-{copy}"], env)
+        elapsed += time.monotonic() - started
+        pages += sum(d["pages"] or 0 for d in summary["documents"] if d["status"] == "processed")
+    return {"processes": cores, "pages": pages, "seconds": round(elapsed, 1),
+            "pages_per_minute": round(pages * 60 / elapsed, 1)}
+
+
+def page_images(samples: list[tuple[Path, str, int]], scratch: Path) -> list[tuple[Path, str]]:
+    """One image file per page, for plain tesseract."""
+    import pypdfium2
+    from PIL import Image
+
+    out = []
+    folder = scratch / "pages"
+    folder.mkdir(parents=True, exist_ok=True)
+    for file, lang, _ in samples:
+        if file.suffix.lower() == ".pdf":
+            pdf = pypdfium2.PdfDocument(str(file))
+            for i in range(len(pdf)):
+                path = folder / f"{file.stem}-{i + 1}.png"
+                pdf[i].render(scale=300 / 72).to_pil().save(path)
+                out.append((path, lang))
+        elif file.suffix.lower() in (".tif", ".tiff"):
+            with Image.open(file) as img:
+                for i in range(getattr(img, "n_frames", 1)):
+                    img.seek(i)
+                    path = folder / f"{file.stem}-{i + 1}.png"
+                    img.save(path)
+                    out.append((path, lang))
+        else:
+            out.append((file, lang))
+    return out
+
+
+def run_tesseract(pages: list[tuple[Path, str]], copies: int, cores: int, scratch: Path) -> dict:
+    """Plain tesseract over every page `copies` times, `cores` processes at a time, one thread each."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    jobs = [(path, lang, scratch / f"out-{n}") for n, (path, lang) in enumerate(pages * copies)]
+
+    def one(job) -> None:
+        path, lang, out = job
+        subprocess.run(["tesseract", str(path), str(out), "-l", lang, "txt"], env=env, check=True,
+                       capture_output=True)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        list(pool.map(one, jobs))
+    elapsed = time.monotonic() - started
+    return {"processes": cores, "pages": len(jobs), "seconds": round(elapsed, 1),
+            "pages_per_minute": round(len(jobs) * 60 / elapsed, 1)}
+
+
+def default_redis() -> str | None:
+    url = os.environ.get("RECORDS_TEST_REDIS_URL") or os.environ.get("RECORDS_REDIS_URL")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DB}", parts.query, parts.fragment))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--redis", default=default_redis(), help=f"Redis URL (default: test Redis, db {BENCH_DB})")
+    parser.add_argument("--copies", type=int, default=2, help="times each sample is ingested (default 2)")
+    parser.add_argument("--workers", default="1,2", help="worker counts to measure (default 1,2)")
+    parser.add_argument("--samples", type=Path, default=SAMPLES)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if not args.redis:
+        parser.error("no Redis: pass --redis or set RECORDS_TEST_REDIS_URL (scripts/services.sh env)")
+
+    samples = scanned_samples(args.samples)
+    files = [f for f, _, _ in samples]
+    cores = os.cpu_count() or 1
+    scratch = Path(tempfile.mkdtemp(prefix="records-throughput-"))
+    try:
+        runs = [run_pipeline(files, args.copies, int(w), args.redis, scratch) for w in args.workers.split(",")]
+        embedded = run_in_process(files, args.copies, cores, scratch)
+        baseline = run_tesseract(page_images(samples, scratch), args.copies, cores, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result = {"cores": cores, "pipeline": runs, "in_process": embedded, "tesseract": baseline}
+    by_workers = {r["workers"]: r["pages_per_minute"] for r in runs}
+    if 1 in by_workers and 2 in by_workers:
+        result["speedup_2_vs_1"] = round(by_workers[2] / by_workers[1], 2)
+    best = max(runs, key=lambda r: r["workers"] <= cores and r["pages_per_minute"])
+    result["pipeline_vs_tesseract"] = round(best["pages_per_minute"] / baseline["pages_per_minute"], 2)
+    result["rq_vs_in_process"] = round(best["pages_per_minute"] / embedded["pages_per_minute"], 2)
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return 0
+    for r in runs:
+        print(f"pipeline, {r['workers']} worker(s): {r['pages']} pages of {r['documents']} documents in "
+              f"{r['seconds']} s = {r['pages_per_minute']} pages/min ({r['failed']} failed)")
+    print(f"in-process pool, {cores} processes: {embedded['pages']} pages in {embedded['seconds']} s = "
+          f"{embedded['pages_per_minute']} pages/min")
+    print(f"plain tesseract, {cores} processes: {baseline['pages']} pages in {baseline['seconds']} s = "
+          f"{baseline['pages_per_minute']} pages/min")
+    if "speedup_2_vs_1" in result:
+        print(f"2 workers vs 1: {result['speedup_2_vs_1']}x")
+    print(f"pipeline ({best['workers']} workers) / plain tesseract ({cores} processes): "
+          f"{result['pipeline_vs_tesseract']}")
+    print(f"RQ ({best['workers']} workers) / in-process pool ({cores} processes): {result['rq_vs_in_process']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
