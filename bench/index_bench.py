@@ -1,6 +1,7 @@
 """Benchmark the embedded search index: indexing rate and query latency at N synthetic documents.
 
     .venv/bin/python bench/index_bench.py --docs 100000 [--dir PATH] [--queries 200]
+    .venv/bin/python bench/index_bench.py --dir PATH --query-only     # re-measure queries on a built index
 
 Documents are deterministic (seeded): ~2 KB of Vietnamese, English, Arabic or Urdu text each, drawn with Zipf
 frequencies from a vocabulary per language (real words first, then 20,000 pseudo-words in the language's script),
@@ -158,6 +159,25 @@ def percentile(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, max(0, round(p / 100 * len(s)) - 1))]
 
 
+def index_docs(idx: TantivyIndex, n: int, seed: int, batch: int) -> int:
+    """Generate `n` documents, index them in batches, print the rate; returns the document count."""
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    docs = [make_doc(rng, i) for i in range(n)]
+    text_mb = sum(len(p.text.encode()) for d in docs for p in d.pages) / 1e6
+    print(f"generated {len(docs)} docs, {text_mb:.0f} MB of text, in {time.perf_counter() - t0:.1f}s")
+    t0, c0 = time.perf_counter(), time.process_time()
+    for start in range(0, len(docs), batch):
+        idx.upsert(docs[start : start + batch])
+    index_s = time.perf_counter() - t0
+    index_cpu = time.process_time() - c0
+    print(
+        f"indexed {idx.count()} docs in {index_s:.1f}s: {len(docs) / index_s:,.0f} docs/s "
+        f"({index_cpu:.1f} CPU-s over all threads, {len(docs) / index_cpu:,.0f} docs per CPU-s)"
+    )
+    return len(docs)
+
+
 def main() -> None:
     """Generate, index, query, print."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -166,27 +186,20 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=10_000, help="documents per upsert call (one commit each)")
     ap.add_argument("--dir", type=Path, default=None, help="index directory (default: a temporary one)")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--query-only", action="store_true", help="query the index already in --dir, don't rebuild it")
     args = ap.parse_args()
-
-    rng = random.Random(args.seed)
-    t0 = time.perf_counter()
-    docs = [make_doc(rng, i) for i in range(args.docs)]
-    gen_s = time.perf_counter() - t0
-    text_mb = sum(len(p.text.encode()) for d in docs for p in d.pages) / 1e6
-    print(f"generated {len(docs)} docs, {text_mb:.0f} MB of text, in {gen_s:.1f}s")
+    if args.query_only and not args.dir:
+        ap.error("--query-only needs --dir")
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.dir or Path(tmp) / "index"
-        idx = TantivyIndex(path, rebuild=True)
-        t0, c0 = time.perf_counter(), time.process_time()
-        for start in range(0, len(docs), args.batch):
-            idx.upsert(docs[start : start + args.batch])
-        index_s = time.perf_counter() - t0
-        index_cpu = time.process_time() - c0
-        print(
-            f"indexed {idx.count()} docs in {index_s:.1f}s: {len(docs) / index_s:,.0f} docs/s "
-            f"({index_cpu:.1f} CPU-s over all threads, {len(docs) / index_cpu:,.0f} docs per CPU-s)"
-        )
+        if args.query_only:
+            idx = TantivyIndex(path)
+            n_docs = idx.count()
+            print(f"querying the existing index in {path}: {n_docs} docs")
+        else:
+            idx = TantivyIndex(path, rebuild=True)
+            n_docs = index_docs(idx, args.docs, args.seed, args.batch)
 
         qrng = random.Random(args.seed + 1)
 
@@ -200,7 +213,7 @@ def main() -> None:
             return f'"{qrng.choice(vocab[:20])} {qrng.choice(vocab[:20])}"'
 
         def phrase() -> str:
-            d = docs[qrng.randrange(len(docs))]
+            d = idx.get(f"doc{qrng.randrange(n_docs):07d}")
             ws = d.pages[0].text.split()
             k = qrng.randrange(max(1, len(ws) - 2))
             return '"' + " ".join(ws[k : k + 2]) + '"'

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 # Words longer than this (UTF-8 bytes) are OCR garbage or base64; dropped everywhere.
 MAX_TOKEN_BYTES = 64
@@ -129,16 +128,3 @@ def _keep(word: str) -> bool:
 def tokens(text: str) -> list[str]:
     """The exact-form words of `text`, in order."""
     return [w for w in _WORD.findall(normalize(text)) if _keep(w)]
-
-
-# A word of raw (un-normalized) text: letters/digits, possibly joined by marks, tatweel or ZWNJ/ZWJ/soft hyphen,
-# which `normalize` removes (so the pieces form one word there too). Used to find word offsets for highlighting.
-RAW_WORD = re.compile(r"[^\W_]+(?:[\u064B-\u065F\u0670\u0640\u200C\u200D\u00AD\u0300-\u036F]+[^\W_]*)*")
-
-
-@lru_cache(maxsize=200_000)
-def raw_word_tokens(raw: str) -> tuple[str, ...]:
-    """The exact-form words of one `RAW_WORD` match (usually one; a ligature or odd mark may give several)."""
-    if raw.isascii():
-        return (raw.lower(),) if len(raw) <= MAX_TOKEN_BYTES else ()
-    return tuple(w for w in _WORD.findall(normalize(raw)) if _keep(w))
