@@ -40,13 +40,14 @@ def load_scorer():
 def variants() -> dict[str, CleanupConfig]:
     """The default pipeline, each boolean step switched (off if on, on if off), and the binarisation choices."""
     out = {"default": DEFAULT_CLEANUP}
-    for step in ("upscale", "borders", "orientation", "deskew", "punch_holes", "illumination", "denoise"):
+    steps = ("drop_colour", "upscale", "borders", "orientation", "deskew", "punch_holes", "illumination", "denoise")
+    for step in steps:
         on = getattr(DEFAULT_CLEANUP, step)
         out[f"{'-' if on else '+'}{step}"] = replace(DEFAULT_CLEANUP, **{step: not on})
     for method in ("sauvola", "otsu", "none"):
         if method != DEFAULT_CLEANUP.binarize:
             out[f"binarize={method}"] = replace(DEFAULT_CLEANUP, binarize=method)
-    out["none"] = CleanupConfig(False, False, False, False, False, False, False, "none")
+    out["none"] = CleanupConfig(False, False, False, False, False, False, False, False, "none")
     return out
 
 

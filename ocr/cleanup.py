@@ -43,11 +43,15 @@ def remove_borders(gray: np.ndarray, dpi: float) -> np.ndarray:
     mask = _ink_mask(small)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     glyph = dpi * factor * 0.5  # nothing printed is half an inch thick
+    paper = _paper_level(gray)
     remove = []
     for label in range(1, count):
         x, y, w, h, area = stats[label]
         touches = x == 0 or y == 0 or x + w == width or y + h == height
         if not touches:
+            continue
+        # Scanner-lid borders are near black; a vignette's shaded corner (with the text in it) is only dimmed.
+        if np.median(small[y: y + h, x: x + w][labels[y: y + h, x: x + w] == label]) > 0.35 * paper:
             continue
         long_side = (w > width / 5 and (y == 0 or y + h == height)) or (h > height / 5 and (x == 0 or x + w == width))
         if long_side or (w > glyph and h > glyph and area > glyph * glyph / 4):

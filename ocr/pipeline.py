@@ -35,6 +35,7 @@ ALPHABETIC_SCRIPTS = frozenset({"Latin", "Arabic", "Cyrillic", "Greek"})
 class CleanupConfig:
     """Which cleanup steps run. The defaults are the steps that lowered the error rate in bench/ocr_ablation.py."""
 
+    drop_colour: bool = True
     upscale: bool = True
     borders: bool = True
     orientation: bool = True
@@ -91,7 +92,7 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
             if not 0 <= index < len(doc):
                 raise RejectedInput(f"Page {index + 1} does not exist; the PDF has {len(doc)} page(s).")
             layer = read_text_layer(doc, index)
-            gray, scale = render_pdf_page(doc, index, max_pixels)
+            gray, scale = render_pdf_page(doc, index, max_pixels, drop_colour=layer is None and config.drop_colour)
             if layer is not None:
                 out = _text_layer_page(path, doc, index, layer.text, gray, scale)
                 out.seconds = round(time.perf_counter() - started, 3)
@@ -100,7 +101,7 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
             doc.close()
         dpi, _dpi_known = scale * 72.0, True
     else:
-        raw = load_image_page(path, kind, index, max_pixels)
+        raw = load_image_page(path, kind, index, max_pixels, drop_colour=config.drop_colour)
         gray, dpi, _dpi_known = raw.gray, raw.dpi, raw.dpi_known
     out = _ocr_page(gray, dpi, index, lang, config, want_pdf)
     out.seconds = round(time.perf_counter() - started, 3)

@@ -151,8 +151,12 @@ def _decode(image: Image.Image, index: int) -> None:
         ) from exc
 
 
-def to_gray(image: Image.Image) -> np.ndarray:
-    """8-bit grey pixels of any PIL mode: 1-bit, palette, 16/32-bit, CMYK, with alpha composited on white paper."""
+def to_gray(image: Image.Image, drop_colour: bool = False) -> np.ndarray:
+    """8-bit grey pixels of any PIL mode: 1-bit, palette, 16/32-bit, CMYK, with alpha composited on white paper.
+
+    With `drop_colour`, colour pages take the brightest channel per pixel: black print stays black while red seals
+    and blue signatures (not part of a record's text) turn pale and drop out at binarisation.
+    """
     mode = image.mode
     if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         data = np.asarray(image, dtype=np.float64)
@@ -164,9 +168,12 @@ def to_gray(image: Image.Image) -> np.ndarray:
     if image.mode in ("RGBA", "RGBa"):
         paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(paper, image.convert("RGBA"))
-    if image.mode != "L":
-        image = image.convert("RGB").convert("L")
-    return np.asarray(image, dtype=np.uint8).copy()
+    if image.mode == "L":
+        return np.asarray(image, dtype=np.uint8).copy()
+    rgb = image.convert("RGB")
+    if drop_colour:
+        return np.asarray(rgb, dtype=np.uint8).max(axis=2)
+    return np.asarray(rgb.convert("L"), dtype=np.uint8).copy()
 
 
 def _image_dpi(image: Image.Image) -> tuple[float, bool]:
@@ -180,7 +187,7 @@ def _image_dpi(image: Image.Image) -> tuple[float, bool]:
     return DEFAULT_IMAGE_DPI, False
 
 
-def load_image_page(path: Path, kind: str, index: int, max_pixels: int) -> RawPage:
+def load_image_page(path: Path, kind: str, index: int, max_pixels: int, drop_colour: bool = False) -> RawPage:
     """Decode frame `index` of an image file, EXIF orientation applied."""
     with _open_image(Path(path), kind) as image:
         frames = getattr(image, "n_frames", 1)
@@ -195,7 +202,7 @@ def load_image_page(path: Path, kind: str, index: int, max_pixels: int) -> RawPa
         except Exception:  # a malformed EXIF block must not lose the page; the OSD step still fixes orientation
             log.warning("ignoring unreadable EXIF orientation in %s", path)
             upright = image
-        gray = to_gray(upright)
+        gray = to_gray(upright, drop_colour)
     pixels = gray.shape[0] * gray.shape[1]
     if pixels > RENDER_PIXEL_CAP:
         factor = (RENDER_PIXEL_CAP / pixels) ** 0.5
@@ -214,18 +221,21 @@ def pdf_render_scale(width_pt: float, height_pt: float, max_pixels: int, dpi: fl
     return scale
 
 
-def render_pdf_page(doc: pdfium.PdfDocument, index: int, max_pixels: int) -> tuple[np.ndarray, float]:
-    """Render one page to grey pixels (forms drawn, /Rotate honoured). Returns (pixels, scale in px per point)."""
+def render_pdf_page(doc: pdfium.PdfDocument, index: int, max_pixels: int,
+                    drop_colour: bool = False) -> tuple[np.ndarray, float]:
+    """Render one page to grey pixels (forms drawn, /Rotate honoured). Returns (pixels, scale in px per point).
+
+    `drop_colour` as in `to_gray`: the brightest of the rendered colour channels."""
     page = doc[index]
     width, height = page.get_size()
     scale = pdf_render_scale(width, height, max_pixels)
     try:
-        bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
+        bitmap = page.render(scale=scale, grayscale=not drop_colour, may_draw_forms=True)
     except pdfium.PdfiumError as exc:
         raise RejectedInput(f"Page {index + 1} of the PDF cannot be rendered (damaged content): {exc}") from exc
     pixels = bitmap.to_numpy()
     if pixels.ndim == 3:
-        pixels = pixels[..., 0]
+        pixels = pixels[..., :3].max(axis=2) if drop_colour and pixels.shape[2] >= 3 else pixels[..., 0]
     return np.ascontiguousarray(pixels), scale
 
 
