@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -176,3 +178,31 @@ def test_failed_rebuild_keeps_the_old_index(tmp_path: Path) -> None:
     assert [h.id for h in idx.search(SearchRequest("", ADMIN)).hits] == ["old"]
     idx.upsert([doc("after", "sau")])  # the writer was released
     assert idx.count() == 2
+
+
+def test_a_killed_writer_leaves_the_last_commit_and_no_lock(tmp_path: Path) -> None:
+    idx = TantivyIndex(tmp_path / "index")
+    idx.upsert([doc("kept", "đã lưu")])
+    script = f"""
+import sys, time
+sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+from tests.test_index_tantivy import doc
+from index.tantivy_index import TantivyIndex
+idx = TantivyIndex({str(tmp_path / "index")!r})
+def docs():
+    for i in range(500):
+        yield doc(f"lost{{i}}", "chưa lưu")
+    print("writing", flush=True)
+    time.sleep(60)
+idx.rebuild(docs())
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+    finally:
+        proc.kill()
+        proc.wait()
+    reopened = TantivyIndex(tmp_path / "index")
+    assert [h.id for h in reopened.search(SearchRequest("", ADMIN)).hits] == ["kept"]
+    reopened.upsert([doc("after", "sau")])  # the dead writer's lock is gone
+    assert reopened.count() == 2
