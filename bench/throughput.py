@@ -96,6 +96,17 @@ def run_pipeline(files: list[Path], copies: int, workers: int, redis_url: str, s
             "seconds": round(elapsed, 1), "pages_per_minute": round(pages * 60 / elapsed, 1)}
 
 
+def make_dossier(samples: list[tuple[Path, str, int]], pages: int, scratch: Path) -> Path:
+    """One image-only PDF of `pages` pages, cycling through the single-page image samples (a scanned dossier)."""
+    from PIL import Image
+
+    images = [f for f, _, n in samples if n == 1 and f.suffix.lower() in (".png", ".jpg", ".jpeg")]
+    frames = [Image.open(images[i % len(images)]).convert("RGB") for i in range(pages)]
+    path = scratch / f"dossier-{pages}.pdf"
+    frames[0].save(path, save_all=True, append_images=frames[1:], resolution=200)
+    return path
+
+
 def run_in_process(files: list[Path], copies: int, cores: int, scratch: Path) -> dict:
     """The same pages through the embedded in-process pool (`records ingest` without Redis, `cores` processes),
     to see what the distributed queue costs. Timed over the whole ingest, intake included."""
@@ -171,6 +182,8 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=2, help="times each sample is ingested (default 2)")
     parser.add_argument("--workers", default="1,2", help="worker counts to measure (default 1,2)")
     parser.add_argument("--samples", type=Path, default=SAMPLES)
+    parser.add_argument("--dossier-pages", type=int, default=12,
+                        help="also time one scanned dossier of this many pages (0: skip; default 12)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not args.redis:
@@ -182,11 +195,15 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="records-throughput-"))
     try:
         runs = [run_pipeline(files, args.copies, int(w), args.redis, scratch) for w in args.workers.split(",")]
+        dossier = []
+        if args.dossier_pages:
+            path = make_dossier(samples, args.dossier_pages, scratch)
+            dossier = [run_pipeline([path], 1, int(w), args.redis, scratch) for w in args.workers.split(",")]
         embedded = run_in_process(files, args.copies, cores, scratch)
         baseline = run_tesseract(page_images(samples, scratch), args.copies, cores, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    result = {"cores": cores, "pipeline": runs, "in_process": embedded, "tesseract": baseline}
+    result = {"cores": cores, "pipeline": runs, "dossier": dossier, "in_process": embedded, "tesseract": baseline}
     by_workers = {r["workers"]: r["pages_per_minute"] for r in runs}
     if 1 in by_workers and 2 in by_workers:
         result["speedup_2_vs_1"] = round(by_workers[2] / by_workers[1], 2)
@@ -199,6 +216,9 @@ def main() -> int:
     for r in runs:
         print(f"pipeline, {r['workers']} worker(s): {r['pages']} pages of {r['documents']} documents in "
               f"{r['seconds']} s = {r['pages_per_minute']} pages/min ({r['failed']} failed)")
+    for r in dossier:
+        print(f"one {r['pages']}-page dossier, {r['workers']} worker(s): {r['seconds']} s = "
+              f"{r['pages_per_minute']} pages/min")
     print(f"in-process pool, {cores} processes: {embedded['pages']} pages in {embedded['seconds']} s = "
           f"{embedded['pages_per_minute']} pages/min")
     print(f"plain tesseract, {cores} processes: {baseline['pages']} pages in {baseline['seconds']} s = "

@@ -293,12 +293,12 @@ class RQQueue(JobQueue):
                 manifest = load_manifest(backends, doc_id)
             except NotFound:
                 manifest = None
+            if self.in_flight(doc_id):
+                continue  # still running (its assemble job reports the failed pages); retry once it is final
             for registry, job_id in failed:
                 registry.remove(job_id, delete_job=True)
             if manifest is None or manifest.status == "processed":
                 continue  # nothing to redo (deleted document, or already done by a later run)
-            if manifest.status != "failed" and self.in_flight(doc_id):
-                continue  # still running; its jobs are not all final
             manifest.status, manifest.error = "queued", None
             save_manifest(backends, manifest)
             self.connection.delete(ACTIVE_KEY.format(doc_id))
