@@ -17,8 +17,9 @@ ever reached through the id of a document hit that already passed the access fil
 Every text field is indexed twice: exact (`folding.normalize`: tones kept) and folded (`folding.prefold`, then
 tantivy's ASCII folding). The tokenizer is tantivy's simple one; query words go through the very same analyzers, so
 index and query agree on words. Each query word is searched in both forms; exact fields are boosted, so the
-exact-tone match ranks first. Title and document number are boosted over body text. Phrases match on the folded
-fields (the only ones with positions); their exact words add score. A phrase may span a page break at document level.
+exact-tone match ranks first. Title and document number are boosted over body text. The document-level body_f
+also holds the folded title, number and metadata words, so a phrase is one positional match on body_f; its presence
+in title/number and its exact words add score. A phrase may span a page break at document level.
 Page documents hold only the folded words. BM25 statistics include the page documents of multi-page
 documents (their words count twice); ranking is relative within one index, so this only flattens IDF a little.
 
@@ -61,7 +62,7 @@ from index.base import (
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MARKER = "records-index.json"
 EXACT = "records_exact"  # simple tokenizer + lowercase over `normalize`d text
 FOLDED = "records_folded"  # the same + ASCII folding, over `prefold(normalize(text))`
@@ -251,16 +252,22 @@ class TantivyIndex(SearchIndex):
         d.add_bytes("meta", json.dumps(meta, ensure_ascii=False).encode())
         page_words = [_both(p.text) for p in pages]
         d.add_text("body", " ".join(w[0] for w in page_words))
-        d.add_text("body_f", " ".join(w[1] for w in page_words))
+        # body_f (document level) also holds the folded title, number and metadata words, so that a phrase needs
+        # one positional match (on body_f) instead of one per field; the field twins below only add score.
         if doc.title:
             exact, folded = _both(doc.title)
             d.add_text("title", exact)
             d.add_text("title_f", folded)
+            d.add_text("body_f", folded)
         if doc.doc_number:
-            d.add_text("number_f", _both(doc.doc_number)[1])
+            number = _both(doc.doc_number)[1]
+            d.add_text("number_f", number)
+            d.add_text("body_f", number)
         extra = " ".join(x for x in (doc.issuing_body, doc.dossier, doc.dossier_title, *doc.tags) if x)
         if extra:
             d.add_text("meta_f", _both(extra)[1])
+            d.add_text("body_f", _both(extra)[1])
+        d.add_text("body_f", " ".join(w[1] for w in page_words))
         d.add_text("agency", doc.agency)
         d.add_text("doc_type", doc.doc_type or "other")
         if doc.language:
@@ -423,17 +430,17 @@ class TantivyIndex(SearchIndex):
     def _phrase_query(
         self, exact: list[str], folded: list[str], prefix: bool, fields: tuple[tuple[str, float, bool], ...]
     ) -> Query:
-        """A phrase matches on the folded fields (positions); exact words only add score, so the exact-tone
-        phrase ranks first without paying for a second positional match on the exact fields."""
+        """A phrase must match on body_f, which holds every folded word of the document (one positional match);
+        the phrase in the title and number fields and the exact words only add score (checked only on the matches),
+        so the exact-tone phrase ranks first without a second positional match over the exact fields."""
         make = Query.phrase_prefix_query if prefix else Query.phrase_query
-        must = [
-            (Occur.Should, Query.boost_query(make(self._schema, field, folded), boost))
-            for field, boost, is_folded in fields
-            if is_folded
-        ]
-        match = must[0][1] if len(must) == 1 else Query.boolean_query(must)
+        match = make(self._schema, "body_f", folded)
         scored = exact[:-1] if prefix else exact
         boosts = [
+            (Occur.Should, Query.boost_query(make(self._schema, field, folded), boost))
+            for field, boost, is_folded in fields
+            if is_folded and field in ("title_f", "number_f")
+        ] + [
             (Occur.Should, Query.boost_query(Query.term_query(self._schema, field, w), boost))
             for field, boost, is_folded in fields
             if not is_folded
