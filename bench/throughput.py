@@ -11,7 +11,7 @@ the tantivy index; each run is timed from the workers' start until every documen
 `tesseract IMAGE out -l LANG txt` per page, with the sample's known language, on page images rasterised the way
 tesseract needs them (PDF pages at 300 DPI, TIFF pages split); the pipeline detects the language itself and also
 cleans the page, writes word boxes, a searchable PDF and indexes the text, so the ratio is its whole overhead.
-Needs Redis: --redis or RECORDS_TEST_REDIS_URL (database 9 is used and emptied).
+Needs Redis: --redis or RECORDS_TEST_REDIS_URL (database 6 is used and emptied).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples"
-BENCH_DB = 9
+BENCH_DB = 6  # the queue tests use 10-15, the API tests 7-9
 
 
 def scanned_samples(samples: Path) -> list[tuple[Path, str, int]]:

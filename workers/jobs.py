@@ -13,21 +13,23 @@ with the reasons of its failed pages.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import redis
 from rq import get_current_job
 from rq.job import Job, JobStatus
 from rq.timeouts import JobTimeoutException
 
-from documents.errors import RecordsError, TransientBackendError
+from documents.errors import NotFound, RecordsError, TransientBackendError
 from documents.model import original_key
 from workers import metrics
 from workers.backends import Backends, open_backends
@@ -47,6 +49,7 @@ from workers.stages import PageWork, ocr_page, start_document
 log = logging.getLogger("records.worker")
 
 TRANSIENT = (TransientBackendError, ConnectionError, TimeoutError, redis.ConnectionError, redis.TimeoutError)
+F = TypeVar("F", bound=Callable)
 CACHE_MAX_AGE = 6 * 3600  # cached originals unused this long are removed
 
 
@@ -114,6 +117,33 @@ def finish_document(connection, doc_id: str, state: str, confidence: float | Non
         pipe.execute()
 
 
+def _stage(name: str) -> Callable[[F], F]:
+    """Only transient errors propagate to RQ's retries; any other error fails the job for good with a reason."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except (*TRANSIENT, StageFailed):
+                raise
+            except JobTimeoutException:
+                _give_up(f"{name}: took longer than its time limit ({get_current_job().timeout} s)")
+            except NotFound as exc:
+                _give_up(f"{name}: {exc.reason} (the document was deleted, or this worker uses another store: "
+                         "check its RECORDS_HOME / RECORDS_S3_*)")
+            except RecordsError as exc:
+                _give_up(f"{name}: {exc.reason}")
+            except Exception as exc:  # a bug or a library crash on odd input: record it, do not retry it
+                log.exception("%s job failed", name)
+                _give_up(f"{name}: processing error ({type(exc).__name__}: {exc})")
+
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+@_stage("start")
 def start_job(doc_id: str) -> str:
     """First job of a document: fetch and validate the original, count pages, enqueue page and assemble jobs."""
     started = time.monotonic()
@@ -123,7 +153,7 @@ def start_job(doc_id: str) -> str:
     try:
         try:
             works = start_document(backends, doc_id, scratch)
-        except TRANSIENT:
+        except (*TRANSIENT, NotFound):
             raise
         except RecordsError as exc:
             fail(backends, doc_id, exc.reason)
@@ -150,6 +180,7 @@ def start_job(doc_id: str) -> str:
     return "started"
 
 
+@_stage("page")
 def page_job(doc_id: str, first: int, last: int, kind: str, lang: str, max_pixels: int, ext: str, size: int) -> int:
     """OCR pages first..last (1-based) of a document and store their results. Returns the number of pages."""
     connection = get_current_job().connection
@@ -177,6 +208,7 @@ def page_job(doc_id: str, first: int, last: int, kind: str, lang: str, max_pixel
     return last - first + 1
 
 
+@_stage("assemble")
 def assemble_job(doc_id: str, page_count: int) -> str:
     """Last job of a document, run once all its page jobs are final: assemble it, or fail it with the reasons
     of its failed pages."""
