@@ -56,5 +56,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"{rank:>3}. {hit.title or '(untitled)'}  [{hit.doc_type}, {hit.language or '?'}, "
               f"{hit.issued_date or 'no date'}, {hit.agency}]  id {hit.id}  pages {pages or '-'}")
         for snippet in hit.highlights[:2]:
-            print(f"       … {_plain(snippet)} …")
+            print(f"       {_plain(snippet)}")
     return 0

@@ -116,6 +116,21 @@ def is_visible(doc: IndexDoc, access: Access) -> bool:
     return doc.visibility == "shared" and access.agency in doc.shared_with
 
 
+def result_window(req: SearchRequest) -> tuple[int, int]:
+    """The request's (limit, offset), validated the same way by every backend.
+
+    Raises ValueError for an unknown sort or a page beyond `MAX_RESULT_WINDOW`.
+    """
+    if req.sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {req.sort!r}")
+    limit = max(0, min(int(req.limit), 1000))
+    offset = max(0, int(req.offset))
+    if offset + limit > MAX_RESULT_WINDOW:
+        raise ValueError(f"results beyond the first {MAX_RESULT_WINDOW:,} cannot be paged to; narrow the search "
+                         "with filters")
+    return limit, offset
+
+
 class SearchIndex(ABC):
     """A full-text index of documents with page-level hits, facets and server-side access control."""
 

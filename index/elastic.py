@@ -44,7 +44,6 @@ from documents.errors import RecordsError, TransientBackendError
 from index import query as q
 from index.base import (
     FACETS,
-    SORTS,
     VISIBILITIES,
     Hit,
     IndexCorrupt,
@@ -53,6 +52,7 @@ from index.base import (
     SearchIndex,
     SearchRequest,
     SearchResult,
+    result_window,
 )
 from index.folding import fold_normalized, tokens
 from index.highlight import matcher, snippet
@@ -514,10 +514,7 @@ class ElasticIndex(SearchIndex):
 
     def search(self, req: SearchRequest) -> SearchResult:
         """Ranked, access-filtered, faceted, paginated document hits with pages and highlights, in one request."""
-        if req.sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {req.sort!r}")
-        limit = max(0, min(int(req.limit), 1000))
-        offset = max(0, int(req.offset))
+        limit, offset = result_window(req)
         ast = q.parse(req.query)
         sort = req.sort
         if sort == "relevance" and isinstance(ast, q.MatchAll):

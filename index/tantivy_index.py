@@ -48,8 +48,6 @@ from documents.errors import TransientBackendError
 from index import query as q
 from index.base import (
     FACETS,
-    MAX_RESULT_WINDOW,
-    SORTS,
     VISIBILITIES,
     Hit,
     IndexCorrupt,
@@ -58,6 +56,7 @@ from index.base import (
     SearchIndex,
     SearchRequest,
     SearchResult,
+    result_window,
 )
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
@@ -497,14 +496,7 @@ class TantivyIndex(SearchIndex):
 
     def search(self, req: SearchRequest) -> SearchResult:
         """Ranked, access-filtered, faceted, paginated document hits with pages and highlights."""
-        if req.sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {req.sort!r}")
-        limit = max(0, min(int(req.limit), 1000))
-        offset = max(0, int(req.offset))
-        if offset + limit > MAX_RESULT_WINDOW:
-            raise ValueError(
-                f"results beyond the first {MAX_RESULT_WINDOW:,} cannot be paged to; narrow the search with filters"
-            )
+        limit, offset = result_window(req)
         ast = q.parse(req.query)
         base = self._compile(ast, DOC_FIELDS)
         full = Query.boolean_query([(Occur.Must, base)] + [(Occur.Must, f) for f in self._filters(req)])

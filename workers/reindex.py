@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from documents.model import Manifest, manifest_key
+from index import open_index
+from index.base import IndexCorrupt
 from workers.pipeline import dossier_title, index_doc_for, page_texts
 
 
@@ -33,7 +35,10 @@ def rebuild_index(backends, on_document: Callable[[], None] | None = None) -> in
             count += 1
             yield doc
 
-    index = backends.index
+    try:
+        index = backends.index
+    except IndexCorrupt:  # derived data: start afresh from the store
+        index = backends.__dict__["index"] = open_index(backends.settings, rebuild=True)
     if hasattr(index, "rebuild"):
         index.rebuild(counted())
     else:
