@@ -145,7 +145,7 @@ def backend_modes() -> list[str]:
     return ["embedded", "distributed"] if wanted else ["embedded"]
 
 
-def mode_settings(mode: str, home, redis_db: int = 8) -> object:
+def mode_settings(mode: str, home, redis_db: int = 2) -> object:
     """Settings for `mode` with data under `home`. Distributed: a fresh ES index and S3 bucket per call, and Redis
     database `redis_db` emptied (each test module uses its own database so no other module's worker takes its jobs).
     """

@@ -75,7 +75,7 @@ class World:
 
 @pytest.fixture(scope="module", params=backend_modes())
 def world(request, tmp_path_factory) -> Iterator[World]:
-    settings = mode_settings(request.param, tmp_path_factory.mktemp(f"acl-{request.param}"), redis_db=7)
+    settings = mode_settings(request.param, tmp_path_factory.mktemp(f"acl-{request.param}"), redis_db=1)
     from workers.backends import open_backends
 
     backends = open_backends(settings)

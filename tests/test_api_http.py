@@ -34,7 +34,7 @@ class Api:
 @pytest.fixture(scope="module", params=backend_modes())
 def api(request, tmp_path_factory) -> Iterator[Api]:
     home = tmp_path_factory.mktemp(f"api-{request.param}")
-    settings = mode_settings(request.param, home, redis_db=8)
+    settings = mode_settings(request.param, home, redis_db=2)
     from workers.backends import open_backends
 
     backends = open_backends(settings)

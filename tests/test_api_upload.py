@@ -47,7 +47,7 @@ def _wait_queued(client: httpx.Client, url: str, headers: dict) -> list[str]:
 
 @pytest.mark.parametrize("mode", backend_modes())
 def test_upload_real_scans_then_search_and_highlight(mode: str, tmp_path: Path, samples: Path) -> None:
-    settings = mode_settings(mode, tmp_path / "home", redis_db=9)
+    settings = mode_settings(mode, tmp_path / "home", redis_db=3)
     from workers.backends import open_backends
 
     backends = open_backends(settings)
