@@ -50,6 +50,12 @@ def arabic_or_urdu(text: str) -> str:
     return "urd" if urdu > arabic else "ara"
 
 
+def vietnamese_share(text: str) -> float:
+    """Share of Latin letters that carry Vietnamese diacritics (or are đ/Đ)."""
+    latin = [ch for ch in text if ch.isalpha() and not _is_arabic(ch)]
+    return sum(ch in _VIETNAMESE for ch in latin) / max(1, len(latin))
+
+
 def detect_language(text: str) -> str | None:
     """Best single language of a text: "urd"/"ara" for Arabic script, "vie"/"eng" for Latin, None if no letters."""
     script = script_of(text)
