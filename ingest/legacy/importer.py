@@ -265,8 +265,8 @@ class _Run:
 
     def _flush_dossiers(self, everything: bool = False) -> None:
         """Rewrite the document lists of dossiers that changed (all of this import's at the end)."""
-        for dossier, title, agency in self.journal.dossiers():
-            if everything or dossier in self.touched:
-                write_dossier(self.backends.store, dossier, title, agency, self.journal.dossier_documents(dossier))
+        for dossier, title, agency in (self.journal.dossiers() if everything else
+                                       (self.journal.dossier(d) for d in sorted(self.touched))):
+            write_dossier(self.backends.store, dossier, title, agency, self.journal.dossier_documents(dossier))
         self.touched.clear()
         self.since_flush = 0

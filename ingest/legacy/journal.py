@@ -269,9 +269,17 @@ class Journal:
             self.conn.execute("INSERT INTO dossiers(id, title, agency, written) VALUES (?, ?, ?, 1) "
                               "ON CONFLICT(id) DO UPDATE SET written = 1", (dossier_id, title, agency))
 
-    def dossiers(self) -> list[tuple[str, str, str]]:
-        """(id, title, agency) of every dossier of this import (a short list: one per dossier, not per file)."""
-        return [(r["id"], r["title"], r["agency"]) for r in self.conn.execute("SELECT * FROM dossiers ORDER BY id")]
+    def dossiers(self) -> Iterator[tuple[str, str, str]]:
+        """(id, title, agency) of every dossier of this import."""
+        cursor = self.conn.execute("SELECT id, title, agency FROM dossiers ORDER BY id")
+        while batch := cursor.fetchmany(500):
+            yield from ((r["id"], r["title"], r["agency"]) for r in batch)
+
+    def dossier(self, dossier_id: str) -> tuple[str, str, str]:
+        """(id, title, agency) of one dossier of this import."""
+        with self._lock:
+            r = self.conn.execute("SELECT id, title, agency FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
+        return r["id"], r["title"], r["agency"]
 
     def dossier_documents(self, dossier_id: str) -> list[str]:
         """The dossier's document ids in order: manifest order first (rows without a line in walk order)."""
