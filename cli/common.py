@@ -18,15 +18,26 @@ def as_user_flag(parser: argparse.ArgumentParser) -> None:
                         help="act with this user's rights (default: local administrator, sees everything)")
 
 
-def access_for(args: argparse.Namespace, backends: Backends):
-    """The caller's access: the named user's (via the catalog) or the local administrator's."""
-    from index.base import Access
+def principal_for(args: argparse.Namespace, backends: Backends):
+    """Who the command acts as: the `--as` user (from the catalog, exactly as the HTTP API would for their
+    token) or the local administrator, who sees every agency."""
+    from documents.access import LOCAL_ADMIN
 
     if not getattr(args, "as_user", None):
-        return Access(agency=None, all_agencies=True)
-    from catalog import access_for_user
+        return LOCAL_ADMIN
+    from catalog import principal_for_user
 
-    return access_for_user(backends.settings, args.as_user)
+    return principal_for_user(backends.settings, args.as_user)
+
+
+def audit_as(args: argparse.Namespace, backends: Backends, principal, action: str, target: str | None,
+             detail: dict | None = None, target_agency: str | None = None) -> None:
+    """Record in the audit log what a `--as` user did through the command line (as the API records it)."""
+    if getattr(args, "as_user", None):
+        from catalog import audit
+
+        audit(backends.settings, principal.user, principal.agency, action, target, detail,
+              target_agency=target_agency)
 
 
 def backends() -> Backends:

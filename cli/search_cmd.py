@@ -6,7 +6,7 @@ import argparse
 import re
 from dataclasses import asdict
 
-from cli.common import access_for, as_user_flag, backends, json_flag
+from cli.common import as_user_flag, audit_as, backends, json_flag, principal_for
 from cli.output import print_json
 
 
@@ -37,16 +37,19 @@ def _plain(snippet: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from index.base import SearchRequest
+    from index.base import SearchRequest, SearchResult
 
     be = backends()
     if args.limit < 1 or args.limit > 1000:
         raise ValueError("--limit must be between 1 and 1000")
-    request = SearchRequest(query=args.query, access=access_for(args, be), agency=args.agency,
+    principal = principal_for(args, be)
+    request = SearchRequest(query=args.query, access=principal.access, agency=args.agency,
                             doc_type=args.doc_type, language=args.language, date_from=args.date_from,
                             date_to=args.date_to, dossier=args.dossier, limit=args.limit, offset=args.offset,
                             sort=args.sort)
-    result = be.index.search(request)
+    narrowed = principal.narrow(request)
+    audit_as(args, be, principal, "search", None, {"query": args.query, "agency": args.agency})
+    result = be.index.search(narrowed) if narrowed is not None else SearchResult(0, [], {})
     if args.json:
         print_json({"total": result.total, "hits": [asdict(h) for h in result.hits], "facets": result.facets})
         return 0

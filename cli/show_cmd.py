@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.common import access_for, as_user_flag, backends, json_flag
+from cli.common import as_user_flag, audit_as, backends, json_flag, principal_for
 from cli.output import print_json
 from documents.errors import NotFound
 from documents.model import derivative_key
@@ -19,7 +19,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from documents.access import visible as can_see
+    from documents.access import can_view
     from workers.pipeline import load_manifest
 
     be = backends()
@@ -27,8 +27,10 @@ def run(args: argparse.Namespace) -> int:
         manifest = load_manifest(be, args.id)
     except NotFound:
         return _show_dossier(args, be)
-    if not can_see(manifest.agency, manifest.visibility, manifest.shared_with, access_for(args, be)):
+    principal = principal_for(args, be)
+    if not can_view(principal, manifest):
         raise NotFound(f"no document {args.id}")  # same answer as for a missing one: existence is not leaked
+    audit_as(args, be, principal, "view", manifest.id, target_agency=manifest.agency)
     try:
         text = be.store.get_bytes(derivative_key(manifest.id, "text.txt")).decode()
     except NotFound:
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _show_dossier(args: argparse.Namespace, be) -> int:
     """A dossier: its title and its documents in order (only those the caller may see)."""
-    from documents.access import visible
+    from documents.access import can_view, visible
     from ingest.legacy.dossiers import read_dossier
     from workers.pipeline import load_manifest
 
@@ -63,18 +65,18 @@ def _show_dossier(args: argparse.Namespace, be) -> int:
         dossier = read_dossier(be.store, args.id)
     except NotFound:
         raise NotFound(f"no document or dossier {args.id}") from None
-    access = access_for(args, be)
+    principal = principal_for(args, be)
     documents = []
     for doc_id in dossier.get("documents") or []:
         try:
             manifest = load_manifest(be, doc_id)
         except NotFound:
             continue
-        if visible(manifest.agency, manifest.visibility, manifest.shared_with, access):
+        if can_view(principal, manifest):
             documents.append({"id": manifest.id, "title": manifest.metadata.title, "status": manifest.status,
                               "doc_type": manifest.metadata.doc_type, "issued_date": manifest.metadata.issued_date,
                               "file": manifest.original.filename})
-    if not documents and not visible(dossier.get("agency") or "", "private", [], access):
+    if not documents and not visible(dossier.get("agency") or "", "private", [], principal.access):
         raise NotFound(f"no document or dossier {args.id}")  # a dossier of nothing visible is not disclosed
     if args.json:
         print_json({"dossier": {k: dossier.get(k) for k in ("id", "title", "agency")}, "documents": documents})

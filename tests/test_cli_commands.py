@@ -47,3 +47,30 @@ def test_plain_output_for_people(env: dict, samples: Path) -> None:
 def test_show_of_an_unknown_id_is_a_clear_error(env: dict) -> None:
     proc = run_records(["show", "0123456789abcdef01234567"], env, check=False)
     assert proc.returncode == 2 and "no document" in proc.stderr
+
+
+def test_as_user_has_exactly_that_users_rights_and_is_audited(env: dict, samples: Path) -> None:
+    private_a = records_json(["ingest", str(samples / "s_en_02.pdf"), "--agency", "agency-a"], env)["documents"][0]
+    public_b = records_json(["ingest", str(samples / "s_vi_04.pdf"), "--agency", "agency-b",
+                             "--visibility", "public"], env)["documents"][0]
+    for name, agency, role in (("officer-a", "agency-a", "officer"), ("officer-c", "agency-c", "officer"),
+                               ("clerk-b", "agency-b", "clerk")):
+        assert records_json(["users", "add", name, "--agency", agency, "--role", role], env)["token"]
+
+    def visible_to(user: str, query: str = "") -> set[str]:
+        return {h["id"] for h in records_json(["search", query, "--as", user], env)["hits"]}
+
+    assert visible_to("officer-a") == {private_a["id"], public_b["id"]}
+    assert visible_to("officer-c") == {public_b["id"]}
+    assert visible_to("officer-c", "Clearpath") == set()
+    assert visible_to("clerk-b") == {public_b["id"]}
+    assert records_json(["search", "", "--as", "officer-c", "--agency", "agency-a"], env)["total"] == 0
+
+    denied = run_records(["show", private_a["id"], "--as", "officer-c"], env, check=False)
+    assert denied.returncode == 2 and "no document" in denied.stderr
+    assert records_json(["show", private_a["id"], "--as", "officer-a"], env)["agency"] == "agency-a"
+    unknown = run_records(["search", "x", "--as", "nobody"], env, check=False)
+    assert unknown.returncode == 2 and "nobody" in unknown.stderr
+
+    audit = run_records(["audit", "--user", "officer-c", "--json"], env).stdout
+    assert '"action": "search"' in audit and "Clearpath" in audit
