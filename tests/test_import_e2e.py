@@ -327,3 +327,27 @@ def test_zip_archive_with_json_lines_manifest_and_folder_dossiers(tmp_path: Path
     special = records_json(["show", "special"], env)
     assert special["dossier"]["title"] == "Special dossier"
     assert [d["title"] for d in special["documents"]] == ["Fourth"]
+
+
+def test_corrected_manifest_row_is_imported_on_the_next_run(tmp_path: Path, samples: Path,
+                                                             env: dict[str, str]) -> None:
+    root = tmp_path / "tree"
+    root.mkdir()
+    for n in range(3):
+        (root / f"f{n}.pdf").write_bytes(_unique_pdf(samples, 700 + n))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,title,issued_date\nf0.pdf,Zero,2001-01-01\nf1.pdf,One,31/02/2001\n")
+    args = ["import", str(root), "--manifest", str(manifest)]
+    first = json.loads(run_records([*args, "--json"], env, check=False).stdout)
+    assert first["counts"] == {"processed": 2, "duplicate": 0, "rejected": 1, "failed": 0}
+    rejected = next(f for f in first["files"] if f["status"] == "rejected")
+    assert rejected["path"] == "f1.pdf" and rejected["reason"].startswith("manifest line 3: issued_date")
+    documents = Path(env["RECORDS_HOME"]) / "store" / "documents"
+    done = {f["id"]: (documents / f["id"] / "manifest.json").stat().st_mtime_ns for f in first["files"] if f["id"]}
+    manifest.write_text("path,title,issued_date\nf0.pdf,Zero,2001-01-01\nf1.pdf,One,28/02/2001\n")
+    second = records_json(args, env)  # exit 0: everything imported now
+    assert second["counts"] == {"processed": 3, "duplicate": 0, "rejected": 0, "failed": 0}
+    fixed = next(f for f in second["files"] if f["path"] == "f1.pdf")
+    assert records_json(["show", fixed["id"]], env)["metadata"]["issued_date"] == "2001-02-28"
+    for doc_id, mtime in done.items():  # the others were not touched again
+        assert (documents / doc_id / "manifest.json").stat().st_mtime_ns == mtime
