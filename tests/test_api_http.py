@@ -214,3 +214,15 @@ def test_errors_are_json_with_actionable_messages(api: Api) -> None:
     assert r.status_code == 415 and "multipart/form-data" in r.json()["error"]["message"]
     r = api.get("officer-a", "/api/documents/abc/pages/two/image")
     assert r.status_code == 422 and "number" in r.json()["error"]["message"]
+
+
+def test_metrics_endpoint_speaks_prometheus_text(api: Api) -> None:
+    r = api.client.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    lines = r.text.splitlines()
+    assert "# TYPE records_documents gauge" in lines
+    documents = {line.split("} ")[0]: float(line.split("} ")[1]) for line in lines
+                 if line.startswith("records_documents{")}
+    assert sum(documents.values()) == len(api.docs)
+    assert any(line.startswith("records_pages_per_minute{") for line in lines)
+    assert "so-a" not in r.text and "Nguyễn" not in r.text  # aggregates only

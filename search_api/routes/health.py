@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from search_api.state import StateDep
 
@@ -37,3 +37,12 @@ def ready(state: StateDep) -> JSONResponse:
         checks["index"] = f"error: {exc}"
     ok = all(v == "ok" for v in checks.values())
     return JSONResponse({"status": "ready" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
+
+
+@router.get("/metrics", summary="Prometheus metrics: pages per minute, queue depth, failed and retried jobs, "
+            "documents per state, OCR confidence", response_class=PlainTextResponse)
+def metrics(state: StateDep) -> PlainTextResponse:
+    """Aggregate figures only (no document, user or agency names), for the operators' Prometheus."""
+    from workers.metrics import render_metrics
+
+    return PlainTextResponse(render_metrics(state.backends), media_type="text/plain; version=0.0.4")
