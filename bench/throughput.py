@@ -11,7 +11,8 @@ the tantivy index; each run is timed from the workers' start until every documen
 `tesseract IMAGE out -l LANG txt` per page, with the sample's known language, on page images rasterised the way
 tesseract needs them (PDF pages at 300 DPI, TIFF pages split); the pipeline detects the language itself and also
 cleans the page, writes word boxes, a searchable PDF and indexes the text, so the ratio is its whole overhead.
-Needs Redis: --redis or RECORDS_TEST_REDIS_URL (database 6 is used and emptied).
+Redis: a private `redis-server` on a free port, started and stopped by the bench (a shared test Redis may be
+emptied by other test runs halfway); or --redis URL (that database is emptied).
 """
 
 from __future__ import annotations
@@ -21,17 +22,18 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples"
-BENCH_DB = 6  # the queue tests use 10-15, the API tests 7-9
 
 
 def scanned_samples(samples: Path) -> list[tuple[Path, str, int]]:
@@ -92,6 +94,7 @@ def run_pipeline(files: list[Path], copies: int, workers: int, redis_url: str, s
         for proc in procs:
             proc.wait(timeout=120)
     failed = states.count("failed")
+    print(f"  {workers} worker(s): {pages} pages in {elapsed:.1f} s", file=sys.stderr, flush=True)
     return {"workers": workers, "documents": len(ids), "pages": pages, "failed": failed,
             "seconds": round(elapsed, 1), "pages_per_minute": round(pages * 60 / elapsed, 1)}
 
@@ -168,17 +171,45 @@ def run_tesseract(pages: list[tuple[Path, str]], copies: int, cores: int, scratc
             "pages_per_minute": round(len(jobs) * 60 / elapsed, 1)}
 
 
-def default_redis() -> str | None:
-    url = os.environ.get("RECORDS_TEST_REDIS_URL") or os.environ.get("RECORDS_REDIS_URL")
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DB}", parts.query, parts.fragment))
+@contextmanager
+def private_redis(scratch: Path) -> Iterator[str]:
+    """A redis-server of our own on a free loopback port, for the bench's duration."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                             "--appendonly", "no", "--dir", str(scratch)], stdout=subprocess.DEVNULL)
+    try:
+        from redis import Redis
+
+        url = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                Redis.from_url(url).ping()
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _pipeline_runs(samples, files: list[Path], args, redis_url: str, scratch: Path) -> tuple[list, list]:
+    runs = [run_pipeline(files, args.copies, int(w), redis_url, scratch) for w in args.workers.split(",")]
+    dossier = []
+    if args.dossier_pages:
+        path = make_dossier(samples, args.dossier_pages, scratch)
+        dossier = [run_pipeline([path], 1, int(w), redis_url, scratch) for w in args.workers.split(",")]
+    return runs, dossier
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--redis", default=default_redis(), help=f"Redis URL (default: test Redis, db {BENCH_DB})")
+    parser.add_argument("--redis", help="Redis URL (default: a private redis-server started for the bench)")
     parser.add_argument("--copies", type=int, default=2, help="times each sample is ingested (default 2)")
     parser.add_argument("--workers", default="1,2", help="worker counts to measure (default 1,2)")
     parser.add_argument("--samples", type=Path, default=SAMPLES)
@@ -186,19 +217,15 @@ def main() -> int:
                         help="also time one scanned dossier of this many pages (0: skip; default 12)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if not args.redis:
-        parser.error("no Redis: pass --redis or set RECORDS_TEST_REDIS_URL (scripts/services.sh env)")
 
     samples = scanned_samples(args.samples)
     files = [f for f, _, _ in samples]
     cores = os.cpu_count() or 1
     scratch = Path(tempfile.mkdtemp(prefix="records-throughput-"))
     try:
-        runs = [run_pipeline(files, args.copies, int(w), args.redis, scratch) for w in args.workers.split(",")]
-        dossier = []
-        if args.dossier_pages:
-            path = make_dossier(samples, args.dossier_pages, scratch)
-            dossier = [run_pipeline([path], 1, int(w), args.redis, scratch) for w in args.workers.split(",")]
+        with ExitStack() as stack:
+            redis_url = args.redis or stack.enter_context(private_redis(scratch))
+            runs, dossier = _pipeline_runs(samples, files, args, redis_url, scratch)
         embedded = run_in_process(files, args.copies, cores, scratch)
         baseline = run_tesseract(page_images(samples, scratch), args.copies, cores, scratch)
     finally:
