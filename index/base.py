@@ -9,6 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from documents.errors import RecordsError
 
@@ -114,6 +115,38 @@ def is_visible(doc: IndexDoc, access: Access) -> bool:
     if doc.agency == access.agency:
         return True
     return doc.visibility == "shared" and access.agency in doc.shared_with
+
+
+def iso_date(value: str | None) -> date | None:
+    """The date of an ISO string (its first 10 characters), or None when absent or malformed."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def sort_key(doc: IndexDoc) -> int:
+    """yyyymmddHHMMSS of the issued date, else of `created_at`: the order of the date sorts in every backend."""
+    issued = iso_date(doc.issued_date)
+    if issued is not None:
+        return (issued.year * 10000 + issued.month * 100 + issued.day) * 1_000_000
+    try:
+        t = datetime.fromisoformat(doc.created_at.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return 0
+    return (t.year * 10000 + t.month * 100 + t.day) * 1_000_000 + t.hour * 10000 + t.minute * 100 + t.second
+
+
+def check_doc(doc: IndexDoc) -> None:
+    """Refuse a document no backend can index correctly (ValueError)."""
+    if not doc.id:
+        raise ValueError("IndexDoc.id is empty")
+    if doc.visibility not in VISIBILITIES:
+        raise ValueError(f"document {doc.id}: visibility {doc.visibility!r} is not one of {', '.join(VISIBILITIES)}")
+    if not doc.agency:
+        raise ValueError(f"document {doc.id}: agency is empty")
 
 
 def result_window(req: SearchRequest) -> tuple[int, int]:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 from typing import Any, NoReturn
 
 from elastic_transport import ConnectionError as TransportConnectionError
@@ -44,7 +43,6 @@ from documents.errors import RecordsError, TransientBackendError
 from index import query as q
 from index.base import (
     FACETS,
-    VISIBILITIES,
     Hit,
     IndexCorrupt,
     IndexDoc,
@@ -52,7 +50,10 @@ from index.base import (
     SearchIndex,
     SearchRequest,
     SearchResult,
+    check_doc,
+    iso_date,
     result_window,
+    sort_key,
 )
 from index.folding import fold_normalized, tokens
 from index.highlight import matcher, snippet
@@ -139,36 +140,6 @@ def index_text(text: str) -> tuple[str, str]:
     return exact, fold_normalized(exact)
 
 
-def _date(iso: str | None) -> date | None:
-    if not iso:
-        return None
-    try:
-        return date.fromisoformat(iso[:10])
-    except ValueError:
-        return None
-
-
-def _sort_key(doc: IndexDoc) -> int:
-    """yyyymmddHHMMSS of the issued date, else of created_at (as in the tantivy backend)."""
-    issued = _date(doc.issued_date)
-    if issued is not None:
-        return (issued.year * 10000 + issued.month * 100 + issued.day) * 1_000_000
-    try:
-        t = datetime.fromisoformat(doc.created_at.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return 0
-    return (t.year * 10000 + t.month * 100 + t.day) * 1_000_000 + t.hour * 10000 + t.minute * 100 + t.second
-
-
-def _check(doc: IndexDoc) -> None:
-    if not doc.id:
-        raise ValueError("IndexDoc.id is empty")
-    if doc.visibility not in VISIBILITIES:
-        raise ValueError(f"document {doc.id}: visibility {doc.visibility!r} is not one of {', '.join(VISIBILITIES)}")
-    if not doc.agency:
-        raise ValueError(f"document {doc.id}: agency is empty")
-
-
 def _filled(words: str) -> str:
     """`words` after the FILLER token, so that every document has every ranked field (see FILLER)."""
     return f"{FILLER} {words}" if words else FILLER
@@ -176,7 +147,7 @@ def _filled(words: str) -> str:
 
 def to_source(doc: IndexDoc) -> dict[str, Any]:
     """The Elasticsearch document for one IndexDoc: its fields, ACL, dates and exact/folded words."""
-    _check(doc)
+    check_doc(doc)
     pages = sorted(doc.pages, key=lambda p: p.number)
     words = [index_text(p.text) for p in pages]
     src: dict[str, Any] = {
@@ -195,7 +166,7 @@ def to_source(doc: IndexDoc) -> dict[str, Any]:
         "dossier_title": doc.dossier_title,
         "tags": list(doc.tags),
         "created_at": doc.created_at,
-        "sort_key": _sort_key(doc),
+        "sort_key": sort_key(doc),
         "body": _filled(" ".join(w[0] for w in words)),
         "body_f": _filled(" ".join(w[1] for w in words)),
         "pages": [
@@ -203,7 +174,7 @@ def to_source(doc: IndexDoc) -> dict[str, Any]:
             for p, (exact, folded) in zip(pages, words, strict=True)
         ],
     }
-    issued = _date(doc.issued_date)
+    issued = iso_date(doc.issued_date)
     if issued is not None:
         src["issued"] = issued.isoformat()
         src["year"] = issued.year
@@ -295,7 +266,7 @@ def access_filter(req: SearchRequest) -> list[dict[str, Any]]:
     ):
         if value:
             out.append({"term": {field: value}})
-    lo, hi = _date(req.date_from), _date(req.date_to)
+    lo, hi = iso_date(req.date_from), iso_date(req.date_to)
     if (req.date_from and lo is None) or (req.date_to and hi is None):
         raise ValueError(f"date filter must be an ISO date (YYYY-MM-DD): {req.date_from or ''} {req.date_to or ''}")
     if lo is not None or hi is not None:

@@ -38,7 +38,6 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
-from datetime import date, datetime
 from pathlib import Path
 
 import tantivy
@@ -48,7 +47,6 @@ from documents.errors import TransientBackendError
 from index import query as q
 from index.base import (
     FACETS,
-    VISIBILITIES,
     Hit,
     IndexCorrupt,
     IndexDoc,
@@ -56,7 +54,10 @@ from index.base import (
     SearchIndex,
     SearchRequest,
     SearchResult,
+    check_doc,
+    iso_date,
     result_window,
+    sort_key,
 )
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
@@ -134,33 +135,8 @@ def _both(text: str) -> tuple[str, str]:
 
 
 def _date_num(iso: str | None) -> int | None:
-    if not iso:
-        return None
-    try:
-        d = date.fromisoformat(iso[:10])
-    except ValueError:
-        return None
-    return d.year * 10000 + d.month * 100 + d.day
-
-
-def _sort_key(doc: IndexDoc) -> int:
-    issued = _date_num(doc.issued_date)
-    if issued is not None:
-        return issued * 1_000_000
-    try:
-        t = datetime.fromisoformat(doc.created_at.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return 0
-    return (t.year * 10000 + t.month * 100 + t.day) * 1_000_000 + t.hour * 10000 + t.minute * 100 + t.second
-
-
-def _check(doc: IndexDoc) -> None:
-    if not doc.id:
-        raise ValueError("IndexDoc.id is empty")
-    if doc.visibility not in VISIBILITIES:
-        raise ValueError(f"document {doc.id}: visibility {doc.visibility!r} is not one of {', '.join(VISIBILITIES)}")
-    if not doc.agency:
-        raise ValueError(f"document {doc.id}: agency is empty")
+    d = iso_date(iso)
+    return None if d is None else d.year * 10000 + d.month * 100 + d.day
 
 
 class TantivyIndex(SearchIndex):
@@ -241,7 +217,7 @@ class TantivyIndex(SearchIndex):
             self._index.reload()
 
     def _documents(self, doc: IndexDoc) -> list[tantivy.Document]:
-        _check(doc)
+        check_doc(doc)
         pages = sorted(doc.pages, key=lambda p: p.number)
         meta = {k: v for k, v in doc.__dict__.items() if k != "pages"}
         meta["page_numbers"] = [p.number for p in pages]
@@ -282,7 +258,7 @@ class TantivyIndex(SearchIndex):
         if num is not None:
             d.add_integer("date_num", num)
             d.add_integer("year", num // 10000)
-        d.add_integer("sort_key", _sort_key(doc))
+        d.add_integer("sort_key", sort_key(doc))
         if len(pages) == 1:
             d.add_unsigned("is_page", 1)
             d.add_unsigned("page_no", pages[0].number)
