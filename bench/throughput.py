@@ -94,6 +94,10 @@ def run_pipeline(files: list[Path], copies: int, workers: int, redis_url: str, s
         for proc in procs:
             proc.wait(timeout=120)
     failed = states.count("failed")
+    for doc_id, state in zip(ids, states, strict=True):
+        if state == "failed":  # say why: a failure in a benchmark is a bug to chase
+            manifest = json.loads((home / "store" / "documents" / doc_id / "manifest.json").read_text())
+            print(f"  failed {doc_id} {manifest['original']['filename']}: {manifest['error']}", file=sys.stderr)
     print(f"  {workers} worker(s): {pages} pages in {elapsed:.1f} s", file=sys.stderr, flush=True)
     return {"workers": workers, "documents": len(ids), "pages": pages, "failed": failed,
             "seconds": round(elapsed, 1), "pages_per_minute": round(pages * 60 / elapsed, 1)}
