@@ -97,15 +97,21 @@ def searchable_pdf(
     )
 
 
+def _page_file(request: Request, principal, state: ApiState, doc_id: str, number: int, action: str, what: str,
+               media_type: str, cache: bool = False) -> StreamingResponse:
+    """One stored per-page object, after the access check and the audit entry every page download gets."""
+    manifest = load_visible(state, request, principal, doc_id)
+    check_page(manifest, number)
+    state.audit(request, principal, action, doc_id, manifest.agency, page=number)
+    return _stream(state, page_key(doc_id, number, what), media_type, cache=cache)
+
+
 @router.get("/{doc_id}/pages/{number}/image", summary="A cleaned page image (PNG)")
 def page_image(
     request: Request, principal: PrincipalDep, state: StateDep, doc_id: str = DocId, number: int = PageNo
 ) -> Response:
     """The page as OCR saw it (cleaned, deskewed), PNG; word boxes are in its pixels."""
-    manifest = load_visible(state, request, principal, doc_id)
-    check_page(manifest, number)
-    state.audit(request, principal, "page", doc_id, manifest.agency, page=number)
-    return _stream(state, page_key(doc_id, number, "png"), "image/png", cache=True)
+    return _page_file(request, principal, state, doc_id, number, "page", "png", "image/png", cache=True)
 
 
 @router.get("/{doc_id}/pages/{number}/thumbnail", summary="A page thumbnail (JPEG)")
@@ -113,10 +119,7 @@ def thumbnail(
     request: Request, principal: PrincipalDep, state: StateDep, doc_id: str = DocId, number: int = PageNo
 ) -> Response:
     """A small JPEG of the page for result lists."""
-    manifest = load_visible(state, request, principal, doc_id)
-    check_page(manifest, number)
-    state.audit(request, principal, "thumbnail", doc_id, manifest.agency, page=number)
-    return _stream(state, page_key(doc_id, number, "thumb.jpg"), "image/jpeg", cache=True)
+    return _page_file(request, principal, state, doc_id, number, "thumbnail", "thumb.jpg", "image/jpeg", cache=True)
 
 
 @router.get("/{doc_id}/pages/{number}/text", summary="One page's text", response_class=PlainTextResponse)
@@ -124,10 +127,7 @@ def page_text(
     request: Request, principal: PrincipalDep, state: StateDep, doc_id: str = DocId, number: int = PageNo
 ) -> Response:
     """UTF-8 text of one page."""
-    manifest = load_visible(state, request, principal, doc_id)
-    check_page(manifest, number)
-    state.audit(request, principal, "text", doc_id, manifest.agency, page=number)
-    return _stream(state, page_key(doc_id, number, "txt"), "text/plain; charset=utf-8")
+    return _page_file(request, principal, state, doc_id, number, "text", "txt", "text/plain; charset=utf-8")
 
 
 @router.get("/{doc_id}/pages/{number}/words", summary="One page's OCR word boxes, and those matching a query")
