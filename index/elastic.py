@@ -359,16 +359,23 @@ class ElasticIndex(SearchIndex):
         if self._ready:
             return
         targets = self._targets()
-        if not targets:
+        for _attempt in range(5):
+            if targets:
+                break
+            # Creating the first index and its alias is one atomic step, and the alias takes one write index
+            # only: when several processes start at once, one wins and the others see its index on re-reading.
             first = f"{self.alias}-v{max((self._number(n) for n in self._versions()), default=0) + 1}"
             try:
-                self._create(first)
-                self.client.indices.update_aliases(actions=[{"add": {"index": first, "alias": self.alias}}])
+                self.client.indices.create(index=first, settings=dict(INDEX_SETTINGS), mappings=MAPPING,
+                                           aliases={self.alias: {"is_write_index": True}})
             except ApiError as exc:
-                if "resource_already_exists" not in str(exc.error):  # another process got there first
+                if exc.meta.status != 400:
                     self._fail(exc, "creating the index")
-            self._ready = True
-            return
+            except (TransportConnectionError, ConnectionTimeout) as exc:
+                self._fail(exc, "creating the index")
+            targets = self._targets()
+        if not targets:
+            raise TransientBackendError("could not create the Elasticsearch index behind its alias; try again")
         mapping = self._call("reading the mapping", self.client.indices.get_mapping, index=self.alias)
         for name, body in mapping.body.items():
             version = (body.get("mappings", {}).get("_meta") or {}).get("records_schema")

@@ -164,3 +164,32 @@ def test_an_unreachable_node_is_a_transient_error() -> None:
         index.upsert([doc("x", ["a"])])
     index.close()
     index.close()
+
+
+def test_processes_starting_at_once_share_one_index_behind_the_alias(name: str) -> None:
+    """Several workers writing to a fresh cluster at the same moment must not create two write indices."""
+    from elasticsearch import Elasticsearch
+
+    from index.elastic import ElasticIndex
+
+    indexes = [ElasticIndex.from_settings(Settings(es_url=es_url(), es_index=name)) for _ in range(4)]
+    barrier, errors = threading.Barrier(len(indexes)), []
+
+    def first_write(i: int) -> None:
+        barrier.wait()
+        try:
+            indexes[i].upsert([doc(f"d{i}", [f"page of worker {i}"])])
+        except Exception as exc:  # collected: the assertion below names them
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=first_write, args=(i,)) for i in range(len(indexes))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with Elasticsearch(es_url()) as client:
+        assert list(client.indices.get_alias(name=name).body) == [f"{name}-v1"]
+    assert errors == []
+    assert indexes[0].count() == 4
+    for index in indexes:
+        index.close()
