@@ -181,6 +181,7 @@ class _Run:
         if manifest is None:
             return False
         if manifest.status in ("processed", "failed"):
+            self._reindex(manifest)
             self._done(manifest)
             return None
         if record.dossier:
@@ -210,6 +211,7 @@ class _Run:
             stored = _stored_manifest(self.backends, entry.id)
             if stored is not None and stored.batch == self.batch:
                 status, duplicate_of = "processed", None  # ours: processed before the journal heard of it
+                self._reindex(stored)
         reason = entry.error
         if status == "duplicate":
             reason = (f"same content as {self.journal.first_holder(entry.id).path}" if entry.id in self.seen
@@ -226,6 +228,14 @@ class _Run:
         self._final(rel, status, line=line, doc_id=entry.id, reason=reason, pages=entry.pages,
                     duplicate_of=duplicate_of, dossier=dossier, note=note)
         return None
+
+    def _reindex(self, manifest: Manifest) -> None:
+        """Index a document finished by an interrupted run: the process may have died between saving its
+        manifest and indexing it (the upsert is idempotent)."""
+        if manifest.status == "processed":
+            from workers.pipeline import index_document
+
+            index_document(self.backends, manifest)
 
     def _options(self, rel: str, row: ManifestRow | None) -> tuple[IngestOptions, str | None, str | None]:
         """This file's ingest options (row values over command-line defaults), its dossier id and title."""
