@@ -61,6 +61,7 @@ from index.base import (
 )
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
+from index.memory import release_free_memory
 
 SCHEMA_VERSION = 3
 MARKER = "records-index.json"
@@ -215,6 +216,7 @@ class TantivyIndex(SearchIndex):
             finally:
                 writer.wait_merging_threads()
             self._index.reload()
+        release_free_memory()
 
     def _documents(self, doc: IndexDoc) -> list[tantivy.Document]:
         check_doc(doc)

@@ -77,6 +77,8 @@ class InProcessQueue(JobQueue):
                         if work.doc_id not in failed:
                             self._assemble(backends, work.doc_id, totals[work.doc_id], on_done)
                         Path(work.path).unlink(missing_ok=True)
+                        del remaining[work.doc_id], totals[work.doc_id]
+                        failed.discard(work.doc_id)
         finally:
             pool.shutdown(cancel_futures=True)
 

@@ -104,8 +104,10 @@ def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
                       for i in infos]
     manifest.status, manifest.error = "processed", None
     manifest.pipeline_version = PIPELINE_VERSION
-    save_manifest(backends, manifest)
+    # Index first, then record `processed`: a crash in between leaves a document that is re-run (and
+    # re-indexed, idempotently), never one that the store calls processed but search cannot find.
     index_document(backends, manifest, texts)
+    save_manifest(backends, manifest)
     log.info(json.dumps({"event": "assemble", "doc": doc_id, "pages": page_count,
                          "seconds": round(time.monotonic() - started, 3)}))
     return manifest

@@ -25,13 +25,11 @@ from ingest.legacy.dossiers import dossier_id, write_dossier
 from ingest.legacy.fields import ManifestRow
 from ingest.legacy.journal import FINAL, FileRecord, Journal, JournalSeen, journal_path
 from ingest.legacy.manifest import file_sha256, open_manifest, parsed_rows
-from ingest.legacy.memory import release_free_memory
 from ingest.legacy.paths import relative_to_root
 from ingest.sources import InputFile, expand
 
 NOT_IN_MANIFEST = "not in the manifest: imported with extracted metadata only"
 DOSSIER_FLUSH_EVERY = 500  # accepted files between rewrites of the dossiers' document lists
-TRIM_EVERY = 50  # finished documents between returns of freed native memory to the OS
 
 OnFile = Callable[[str, str], None]  # (relative path, final state) as each file reaches one in this run
 
@@ -149,7 +147,6 @@ class _Run:
         self.seen = JournalSeen(journal)
         self.touched: set[str] = set()  # dossiers whose lists changed since the last flush
         self.since_flush = 0
-        self.finished = 0
 
     def go(self) -> None:
         with expand([self.root], self.backends.settings.max_file_bytes) as inputs:
@@ -269,9 +266,6 @@ class _Run:
                             len(manifest.pages))
         for path in paths:
             self.on_file(path, status)
-        self.finished += 1
-        if self.finished % TRIM_EVERY == 0:
-            release_free_memory()
 
     def _flush_dossiers(self, everything: bool = False) -> None:
         """Rewrite the document lists of dossiers that changed (all of this import's at the end)."""
