@@ -16,6 +16,20 @@ SAMPLES = SHARED / "samples"
 REALWORLD = SHARED / "realworld"
 
 
+SERVICES_HINT = 'run `scripts/services.sh start` and `eval "$(scripts/services.sh env)"` first'
+
+
+def need(name: str) -> str:
+    """A test server variable (RECORDS_TEST_*); missing, it fails the test in CI and skips it elsewhere."""
+    value = os.environ.get(name)
+    if not value:
+        message = f"{name} is not set: {SERVICES_HINT}"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return value
+
+
 def records_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment for a `records` run on the embedded default in `home`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECORDS_") or k == "RECORDS_SHARED"}
@@ -67,3 +81,13 @@ def ingested_samples(tmp_path_factory, samples: Path) -> tuple[dict[str, str], d
     summary = records_json(["ingest", str(samples), "--agency", "province-a", "--visibility", "public"],
                            environment)
     return environment, summary
+
+
+@pytest.fixture
+def workers(tmp_path: Path):
+    """Start `records worker` processes with `workers.start(name, env)`; all are stopped after the test."""
+    from distributed_support import Workers
+
+    group = Workers(tmp_path)
+    yield group
+    group.stop()

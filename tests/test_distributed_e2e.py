@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import REPO, records_json, run_records
-from test_queue_workers import Workers, distributed_env
+from distributed_support import Workers, distributed_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.distributed]
 
@@ -31,12 +31,6 @@ PHRASES = {
     "s_ur_01": ("ملتان", 1),  # Urdu OCR is still rough; the city name comes through
 }
 
-
-@pytest.fixture
-def workers(tmp_path: Path):
-    group = Workers(tmp_path)
-    yield group
-    group.stop()
 
 
 def _bucket_keys(env: dict[str, str]) -> set[str]:

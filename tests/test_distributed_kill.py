@@ -7,20 +7,14 @@ from pathlib import Path
 
 import pytest
 from conftest import records_json
+from distributed_support import FAST, Workers, distributed_env, wait_for
 from redis import Redis
 from rq import Worker
 from rq.job import Job
 from rq.registry import StartedJobRegistry
-from test_queue_workers import FAST, Workers, distributed_env, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.distributed]
 
-
-@pytest.fixture
-def workers(tmp_path: Path):
-    group = Workers(tmp_path)
-    yield group
-    group.stop()
 
 
 def test_sigkill_mid_page_job_reruns_the_page_and_processes_the_document_once(tmp_path: Path, samples: Path,

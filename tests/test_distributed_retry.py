@@ -11,16 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, records_json
-from test_queue_workers import FAST, Workers, distributed_env, wait_for
+from distributed_support import FAST, Workers, distributed_env, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.distributed]
 
-
-@pytest.fixture
-def workers(tmp_path: Path):
-    group = Workers(tmp_path)
-    yield group
-    group.stop()
 
 
 def _closed_port() -> int:

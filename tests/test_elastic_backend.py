@@ -5,13 +5,13 @@ schema checks, page hits on long documents, outage errors. Runs on the real node
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import uuid
 from collections.abc import Iterator
 
 import pytest
+from conftest import need
 
 from documents.errors import TransientBackendError
 from index.base import Access, IndexCorrupt, IndexDoc, IndexedPage, SearchRequest
@@ -19,13 +19,7 @@ from settings import Settings
 
 
 def es_url() -> str:
-    url = os.environ.get("RECORDS_TEST_ES_URL")
-    if not url:
-        reason = "RECORDS_TEST_ES_URL is not set: run `eval \"$(scripts/services.sh env)\"` after starting them"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return url
+    return need("RECORDS_TEST_ES_URL")
 
 
 @pytest.fixture

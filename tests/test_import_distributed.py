@@ -12,16 +12,10 @@ from pathlib import Path
 
 import pytest
 from conftest import records_json, run_records
-from test_queue_workers import Workers, distributed_env
+from distributed_support import Workers, distributed_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.distributed]
 
-
-@pytest.fixture
-def workers(tmp_path: Path):
-    group = Workers(tmp_path)
-    yield group
-    group.stop()
 
 
 def test_import_through_a_worker_on_redis_s3_and_elasticsearch(tmp_path: Path, samples: Path,

@@ -10,16 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import records_env, records_json
-from test_queue_workers import Workers, distributed_env
+from distributed_support import Workers, distributed_env
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture
-def workers(tmp_path: Path):
-    group = Workers(tmp_path)
-    yield group
-    group.stop()
 
 # single image, two-page TIFF, born-digital PDF, Urdu image
 SAMPLES = ("s_en_01.png", "s_vi_03.tif", "s_en_02.pdf", "s_ur_01.png")

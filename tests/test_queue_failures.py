@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import records_json
-from test_queue_workers import FAST, Workers, distributed_env, wait_for
+from distributed_support import FAST, Workers, distributed_env, wait_for
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture
-def workers(tmp_path: Path):
-    group = Workers(tmp_path)
-    yield group
-    group.stop()
 
 
 def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, samples: Path,

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import need
 
 from documents.errors import NotFound, RecordsError, TransientBackendError
 from settings import Settings
@@ -27,12 +28,7 @@ from storage.local import LocalStore
 
 def s3_settings(bucket: str) -> Settings:
     """Settings for the test S3 server, or fail (CI) / skip (a developer without the servers)."""
-    endpoint = os.environ.get("RECORDS_TEST_S3_ENDPOINT")
-    if not endpoint:
-        reason = "RECORDS_TEST_S3_ENDPOINT is not set: run `eval \"$(scripts/services.sh env)\"` after starting them"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    endpoint = need("RECORDS_TEST_S3_ENDPOINT")
     return Settings(
         s3_endpoint=endpoint,
         s3_access_key=os.environ.get("RECORDS_TEST_S3_ACCESS_KEY"),
