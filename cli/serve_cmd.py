@@ -17,9 +17,9 @@ def add_parser(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
     import uvicorn
-    from search_api.app import create_app
 
     import settings as settings_module
+    from search_api.app import create_app
 
     app = create_app(settings_module.load())
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, proxy_headers=False)

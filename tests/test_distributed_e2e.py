@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
 from conftest import REPO, records_json, run_records
 from distributed_support import Workers, distributed_env
 

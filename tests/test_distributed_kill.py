@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import records_json
-from distributed_support import FAST, Workers, distributed_env, wait_for
 from redis import Redis
 from rq import Worker
 from rq.job import Job
 from rq.registry import StartedJobRegistry
+
+from conftest import records_json
+from distributed_support import FAST, Workers, distributed_env, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.distributed]
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, records_json
 from distributed_support import FAST, Workers, distributed_env, wait_for
 

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import SHARED, records_json
 
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import need
 
+from conftest import need
 from documents.errors import TransientBackendError
 from index.base import Access, IndexCorrupt, IndexDoc, IndexedPage, SearchRequest
 from settings import Settings

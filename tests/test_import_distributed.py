@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import records_json, run_records
 from distributed_support import Workers, distributed_env
 

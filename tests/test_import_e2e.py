@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, records_env, records_json, run_records
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REALWORLD, records_json
 
+from conftest import REALWORLD, records_json
 from documents.errors import RejectedInput
 from ingest.sniff import sniff
 from ingest.sources import expand, safe_member_name

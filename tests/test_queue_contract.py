@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import records_env, records_json
 from distributed_support import Workers, distributed_env
 

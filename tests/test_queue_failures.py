@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import records_json
 from distributed_support import FAST, Workers, distributed_env, wait_for
 

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import need
 
+from conftest import need
 from documents.errors import NotFound, RecordsError, TransientBackendError
 from settings import Settings
 from storage.base import ObjectStore
