@@ -149,6 +149,33 @@ def check_doc(doc: IndexDoc) -> None:
         raise ValueError(f"document {doc.id}: agency is empty")
 
 
+# (field, boost, folded?) searched for every query word, the same in every backend; exact fields outrank their
+# folded twins, the document number and the title outrank the body.
+DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
+    ("number_f", 5.0, True),
+    ("title", 4.5, False),
+    ("title_f", 3.0, True),
+    ("body", 1.5, False),
+    ("body_f", 1.0, True),
+    ("meta_f", 1.0, True),
+)
+
+
+def term_filters(req: SearchRequest) -> list[tuple[str, str]]:
+    """The keyword filters the request asks for, as (field, value) pairs."""
+    pairs = (("agency", req.agency), ("doc_type", req.doc_type), ("language", req.language),
+             ("dossier", req.dossier))
+    return [(name, value) for name, value in pairs if value]
+
+
+def date_range(req: SearchRequest) -> tuple[date | None, date | None]:
+    """The issued-date bounds of the request; ValueError for a bound that is not an ISO date."""
+    lo, hi = iso_date(req.date_from), iso_date(req.date_to)
+    if (req.date_from and lo is None) or (req.date_to and hi is None):
+        raise ValueError(f"date filter must be an ISO date (YYYY-MM-DD): {req.date_from or ''} {req.date_to or ''}")
+    return lo, hi
+
+
 def result_window(req: SearchRequest) -> tuple[int, int]:
     """The request's (limit, offset), validated the same way by every backend.
 

@@ -42,6 +42,7 @@ from elasticsearch.helpers import BulkIndexError
 from documents.errors import RecordsError, TransientBackendError
 from index import query as q
 from index.base import (
+    DOC_FIELDS,
     FACETS,
     Hit,
     IndexCorrupt,
@@ -51,9 +52,11 @@ from index.base import (
     SearchRequest,
     SearchResult,
     check_doc,
+    date_range,
     iso_date,
     result_window,
     sort_key,
+    term_filters,
 )
 from index.folding import fold_normalized, tokens
 from index.highlight import matcher, snippet
@@ -61,15 +64,6 @@ from settings import Settings
 
 SCHEMA_VERSION = 1
 
-# (field, boost, folded?) searched for every query word; exact fields outrank their folded twins.
-DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
-    ("number_f", 5.0, True),
-    ("title", 4.5, False),
-    ("title_f", 3.0, True),
-    ("body", 1.5, False),
-    ("body_f", 1.0, True),
-    ("meta_f", 1.0, True),
-)
 PAGE_FIELDS: tuple[tuple[str, float, bool], ...] = (("pages.body", 1.5, False), ("pages.body_f", 1.0, True))
 FACET_SIZE = 50
 MAX_PAGES_PER_HIT = 5000
@@ -258,17 +252,8 @@ def access_filter(req: SearchRequest) -> list[dict[str, Any]]:
         if a.agency:
             allowed.append({"term": {"readers": a.agency}})
         out.append({"bool": {"should": allowed, "minimum_should_match": 1}})
-    for field, value in (
-        ("agency", req.agency),
-        ("doc_type", req.doc_type),
-        ("language", req.language),
-        ("dossier", req.dossier),
-    ):
-        if value:
-            out.append({"term": {field: value}})
-    lo, hi = iso_date(req.date_from), iso_date(req.date_to)
-    if (req.date_from and lo is None) or (req.date_to and hi is None):
-        raise ValueError(f"date filter must be an ISO date (YYYY-MM-DD): {req.date_from or ''} {req.date_to or ''}")
+    out.extend({"term": {field: value}} for field, value in term_filters(req))
+    lo, hi = date_range(req)
     if lo is not None or hi is not None:
         rng: dict[str, str] = {}
         if lo is not None:

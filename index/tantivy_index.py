@@ -38,6 +38,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import tantivy
@@ -46,6 +47,7 @@ from tantivy import Occur, Query
 from documents.errors import TransientBackendError
 from index import query as q
 from index.base import (
+    DOC_FIELDS,
     FACETS,
     Hit,
     IndexCorrupt,
@@ -55,9 +57,11 @@ from index.base import (
     SearchRequest,
     SearchResult,
     check_doc,
+    date_range,
     iso_date,
     result_window,
     sort_key,
+    term_filters,
 )
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
@@ -68,15 +72,6 @@ MARKER = "records-index.json"
 EXACT = "records_exact"  # simple tokenizer + lowercase over `normalize`d text
 FOLDED = "records_folded"  # the same + ASCII folding, over `prefold(normalize(text))`
 
-# (field, boost, folded?) searched for every query word; exact fields outrank their folded twins.
-DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
-    ("number_f", 5.0, True),
-    ("title", 4.5, False),
-    ("title_f", 3.0, True),
-    ("body", 1.5, False),
-    ("body_f", 1.0, True),
-    ("meta_f", 1.0, True),
-)
 PAGE_FIELDS: tuple[tuple[str, float, bool], ...] = (("body_f", 1.0, True),)
 FACET_SIZE = 50
 MAX_PAGES_PER_HIT = 5000
@@ -135,8 +130,8 @@ def _both(text: str) -> tuple[str, str]:
     return exact, prefold(exact)
 
 
-def _date_num(iso: str | None) -> int | None:
-    d = iso_date(iso)
+def _day_num(d: date | None) -> int | None:
+    """yyyymmdd as an integer (tantivy's date range filter runs on it)."""
     return None if d is None else d.year * 10000 + d.month * 100 + d.day
 
 
@@ -256,7 +251,7 @@ class TantivyIndex(SearchIndex):
             for a in doc.shared_with:
                 d.add_text("readers", a)
         d.add_unsigned("public", 1 if doc.visibility == "public" else 0)
-        num = _date_num(doc.issued_date)
+        num = _day_num(iso_date(doc.issued_date))
         if num is not None:
             d.add_integer("date_num", num)
             d.add_integer("year", num // 10000)
@@ -455,17 +450,8 @@ class TantivyIndex(SearchIndex):
             if a.agency:
                 allowed.append((Occur.Should, self._term("readers", a.agency)))
             out.append(Query.boolean_query(allowed))
-        for field, value in (
-            ("agency", req.agency),
-            ("doc_type", req.doc_type),
-            ("language", req.language),
-            ("dossier", req.dossier),
-        ):
-            if value:
-                out.append(self._term(field, value))
-        lo, hi = _date_num(req.date_from), _date_num(req.date_to)
-        if (req.date_from and lo is None) or (req.date_to and hi is None):
-            raise ValueError(f"date filter must be an ISO date (YYYY-MM-DD): {req.date_from or ''} {req.date_to or ''}")
+        out.extend(self._term(field, value) for field, value in term_filters(req))
+        lo, hi = (_day_num(d) for d in date_range(req))
         if lo is not None or hi is not None:
             out.append(Query.range_query(self._schema, "date_num", tantivy.FieldType.Integer, lo, hi))
         return [self._filter(x) for x in out]
