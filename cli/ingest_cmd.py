@@ -36,13 +36,12 @@ def run(args: argparse.Namespace) -> int:
         dossier=args.dossier,
     )
     with progress("ingesting", enabled=not args.json) as bar:
-        accepted: set[int] = set()
+        seen: set[int] = set()
 
         def on_entry(entry) -> None:
-            key = id(entry)
-            if key not in accepted:
-                accepted.add(key)
-                bar.advance(0, total=len(accepted) * 1)  # the total grows as inputs are found
+            if id(entry) not in seen:  # the total grows as the walk finds inputs
+                seen.add(id(entry))
+                bar.advance(0, total=len(seen))
             if entry.status not in ("queued", "processing"):
                 bar.advance(1, description=Path(entry.path).name[:40])
 
