@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: Arabic comma restored, Urdu words repaired, no text rows dropped as noise
 
 VISIBILITIES = ("private", "shared", "public")
 STATUSES = ("queued", "processing", "processed", "failed")

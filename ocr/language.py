@@ -25,6 +25,11 @@ def _is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
 
 
+def is_arabic_letter(ch: str) -> bool:
+    """An Arabic-script letter or mark (harakat, tanween), not a digit or punctuation."""
+    return _is_arabic(ch) and unicodedata.category(ch)[0] in "LM"
+
+
 def script_of(text: str) -> str | None:
     """'Arabic' or 'Latin' by majority of letters; None when the text has no letters of either."""
     arabic = latin = 0

@@ -15,7 +15,8 @@ class PageOutput:
     language: str  # best single language of the page: vie, eng, urd or ara
     script: str  # "Latin" or "Arabic"
     text: str  # reading order, one line per text line; Arabic/Urdu in logical order
-    words: list[dict] = field(default_factory=list)  # text,left,top,width,height,conf in cleaned-page pixels
+    # text, left, top, width, height, conf in cleaned-page pixels; OCR pages also line (text line, reading order)
+    words: list[dict] = field(default_factory=list)
     confidence: float | None = None  # mean word confidence (OCR pages), None for text_layer
     width: int = 0
     height: int = 0

@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 
 from documents.errors import RejectedInput
-from ocr import cleanup, tesseract
+from ocr import cleanup, tesseract, urdu_words
+from ocr.arabic_comma import restore_commas
 from ocr.language import arabic_or_urdu, detect_language, script_of, vietnamese_share
 from ocr.models import PageOutput
 from ocr.pdfs import extract_page
@@ -168,12 +169,19 @@ def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: Clean
     image, dpi_int = cleaned.image, tesseract.image_dpi(cleaned.dpi)
     langs = lang if lang != "auto" else _choose_langs(image, dpi_int, cleaned.osd_script)
     png = encode_png(image, bilevel=config.binarize != "none")
-    result = tesseract.ocr(image, langs, dpi_int, want_pdf=want_pdf, png=png)
-    script = FIXED_LANGS.get(langs) or script_of(result.text) or "Latin"
-    language = langs if langs in ("vie", "eng", "ara", "urd") else detect_language(result.text) or "vie"
+    arabic_script = FIXED_LANGS.get(langs) == "Arabic"
+    result = tesseract.ocr(image, langs, dpi_int, want_pdf=want_pdf, png=png, mark_boxes=arabic_script)
+    words = result.words
+    if arabic_script:
+        words = restore_commas(words, result.mark_boxes, image)
+    if langs == "urd":
+        words = urdu_words.repair(words)
+    text = tesseract.text_of(words)
+    script = FIXED_LANGS.get(langs) or script_of(text) or "Latin"
+    language = langs if langs in ("vie", "eng", "ara", "urd") else detect_language(text) or "vie"
     return PageOutput(
-        number=index + 1, method="ocr", lang=langs, language=language, script=script, text=result.text,
-        words=result.words, confidence=result.confidence, width=int(image.shape[1]), height=int(image.shape[0]),
+        number=index + 1, method="ocr", lang=langs, language=language, script=script, text=text,
+        words=words, confidence=result.confidence, width=int(image.shape[1]), height=int(image.shape[0]),
         rotation=cleaned.rotation, skew=cleaned.skew, png=png, thumb=encode_thumb(image),
         pdf=result.pdf,
     )

@@ -40,13 +40,13 @@ PHRASES = {
     "s_ur_02": "زوجہ غلام رسول",
 }
 
-# Mean line CER and word recall per language. The targets are met for eng and vie (and urd CER);
-# ara (0.96 % / 94.9 %) and urd recall (32 %) fall short with the installed models (see the closing notes),
-# so for those the guard sits just beyond today's measurement instead: a regression fails either way.
-# Measured 2026-11-30: line CER eng 0.19 %, vie 0.44 %, ara 0.96 %, urd 24.0 %;
-# recall eng 99.3 %, vie 98.1 %, ara 94.9 %, urd 32.4 %.
-GUARD_LINE_CER = {"eng": 0.005, "vie": 0.005, "ara": 0.012, "urd": 0.25}
-GUARD_RECALL = {"eng": 0.97, "vie": 0.97, "ara": 0.93, "urd": 0.30}
+# Mean line CER and word recall per language. The targets are met for eng, vie and ara, and for urd CER;
+# urd recall (target 50 %) falls short with the installed Urdu model (see the closing notes). Each guard sits just
+# beyond today's measurement, so a regression fails.
+# Measured 2026-11-30: line CER eng 0.19 %, vie 0.44 %, ara 0.08 %, urd 22.8 %;
+# recall eng 99.3 %, vie 98.1 %, ara 99.5 %, urd 40.6 %.
+GUARD_LINE_CER = {"eng": 0.005, "vie": 0.005, "ara": 0.004, "urd": 0.235}
+GUARD_RECALL = {"eng": 0.97, "vie": 0.97, "ara": 0.985, "urd": 0.39}
 
 
 def _ids(summary: dict) -> dict[str, str]:

@@ -101,7 +101,8 @@ def test_page_output_is_picklable_and_derivatives_decode() -> None:
     assert isinstance(clone, PageOutput) and clone.text == page.text
     assert Image.open(io.BytesIO(page.png)).size == (page.width, page.height)
     assert Image.open(io.BytesIO(page.thumb)).size[0] == 240
-    assert page.words and all(set(w) == {"text", "left", "top", "width", "height", "conf"} for w in page.words)
+    assert page.words and all(set(w) == {"text", "left", "top", "width", "height", "conf", "line"} for w in page.words)
+    assert [w["line"] for w in page.words] == sorted(w["line"] for w in page.words)  # numbered in reading order
 
 
 def test_merge_pdfs_keeps_every_page_and_its_text() -> None:
