@@ -1,4 +1,5 @@
-"""The one place that runs the tesseract binary: OSD and page OCR (text, word boxes and a PDF from one run)."""
+"""The one place that runs Tesseract: page OCR with the tesseract binary (text, word boxes and a PDF from one run),
+and orientation and script detection through its library in this process."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ import cv2
 import numpy as np
 
 from documents.errors import ProcessingFailed
+from ocr import libtesseract
 
 log = logging.getLogger(__name__)
 
 TESSERACT = "tesseract"
 OCR_TIMEOUT_S = 300
-OSD_TIMEOUT_S = 60
 # Tesseract drops a text row it takes for noise; on s_ar_02 that was the short last line of a paragraph ("في
 # المديرية."). Off: ara line CER 0.96 % -> 0.72 %, the other samples unchanged.
 KEEP_ALL_ROWS = ("-c", "textord_noise_rejrows=0")
@@ -71,31 +72,18 @@ def _write_png(image: np.ndarray, path: Path) -> None:
 
 
 def osd(image: np.ndarray, dpi: int) -> Osd | None:
-    """Tesseract orientation and script detection; None when the page has too little text to tell."""
-    with tempfile.TemporaryDirectory(prefix="records-osd-") as tmp:
-        src = Path(tmp) / "page.png"
-        _write_png(image, src)
-        # 20 characters instead of 50: same answers on the samples for half the time (OSD costs ~1 s otherwise).
-        argv = [TESSERACT, str(src), "stdout", "--psm", "0", "--dpi", str(dpi), "-l", "osd",
-                "-c", "min_characters_to_try=20"]
-        try:
-            proc = _run(argv, OSD_TIMEOUT_S)
-        except ProcessingFailed as exc:  # orientation is an optimisation: carry on upright rather than fail
-            log.warning("OSD gave no answer: %s", exc)
-            return None
-    out = proc.stdout.decode("utf-8", "replace")
-    rotate = re.search(r"Rotate: (\d+)", out)
-    if proc.returncode != 0 or not rotate:
-        log.info("OSD found no answer: %s", proc.stderr.decode("utf-8", "replace").strip()[-200:])
+    """Tesseract orientation and script detection (in this process, see ocr/libtesseract.py); None when the page has
+    too little text to tell, or OSD cannot run (orientation is an optimisation: the page is then read upright)."""
+    try:
+        found = libtesseract.detect_orientation(image, dpi)
+    except ProcessingFailed as exc:
+        log.warning("OSD gave no answer: %s", exc)
         return None
-
-    def number(pattern: str) -> float:
-        found = re.search(pattern, out)
-        return float(found.group(1)) if found else 0.0
-
-    script = re.search(r"Script: (\w+)", out)
-    return Osd(int(rotate.group(1)) % 360, number(r"Orientation confidence: ([\d.]+)"),
-               script.group(1) if script else None, number(r"Script confidence: ([\d.]+)"))
+    if found is None:
+        log.info("OSD found too little text to tell the page's orientation")
+        return None
+    rotate, orientation_conf, script, script_conf = found
+    return Osd(rotate, orientation_conf, script or None, script_conf)
 
 
 def ocr(image: np.ndarray, lang: str, dpi: int, *, psm: int = 3, want_pdf: bool = True,

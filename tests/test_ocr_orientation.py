@@ -1,0 +1,50 @@
+"""Orientation and script detection through libtesseract in this process, on a real sample page turned each way."""
+
+from __future__ import annotations
+
+import threading
+
+import cv2
+import numpy as np
+import pytest
+
+from ocr import cleanup, tesseract
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def upright() -> np.ndarray:
+    """s_en_01 at 150 dpi, binarised, as the pipeline hands pages to OSD."""
+    gray = cv2.imread(str(SAMPLES / "s_en_01.png"), cv2.IMREAD_GRAYSCALE)
+    small = cv2.resize(gray, None, fx=0.75, fy=0.75, interpolation=cv2.INTER_AREA)
+    return cleanup.binarize_otsu(small)
+
+
+@pytest.mark.parametrize("turned_clockwise", [0, 90, 180, 270])
+def test_osd_says_how_far_to_turn_the_page_back(upright: np.ndarray, turned_clockwise: int) -> None:
+    page = np.ascontiguousarray(np.rot90(upright, k=-turned_clockwise // 90))
+    found = tesseract.osd(page, 150)
+    assert found is not None and found.script in ("Latin", "Cyrillic")  # OSD calls some Latin fonts Cyrillic
+    assert found.rotate == (360 - turned_clockwise) % 360 and found.orientation_conf > 2
+    assert np.array_equal(cleanup.rotate_quadrant(page, found.rotate), upright)
+
+
+def test_blank_page_has_no_orientation() -> None:
+    assert tesseract.osd(np.full((1200, 900), 255, np.uint8), 150) is None
+
+
+def test_osd_answers_the_same_from_several_threads(upright: np.ndarray) -> None:
+    """Each thread gets its own API (they are not thread-safe); pages of an upload run on threads."""
+    turned = np.ascontiguousarray(np.rot90(upright, k=-1))
+    answers: list[int | None] = []
+
+    def detect() -> None:
+        found = tesseract.osd(turned, 150)
+        answers.append(found.rotate if found else None)
+
+    threads = [threading.Thread(target=detect) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [270, 270, 270]
