@@ -11,6 +11,9 @@ PIPELINE_VERSION = "2"  # 2: Arabic comma restored, Urdu words repaired, no text
 
 VISIBILITIES = ("private", "shared", "public")
 STATUSES = ("queued", "processing", "processed", "failed")
+METADATA_SOURCES = ("extracted", "manifest", "edited")
+FLAG_KINDS = ("rescan", "review")  # rescan: the scan itself is bad; review: a person should check the reading
+FLAG_RESOLUTIONS = ("replaced", "corrected", "accepted")
 
 DOC_TYPES = (
     "resolution", "decision", "directive", "regulation", "press_release", "notice", "guidance", "plan",
@@ -46,6 +49,28 @@ class Metadata:
 
 
 @dataclass
+class PageFlag:
+    """Why a page needs a person: `kind` is rescan or review, `reason` a code (e.g. `blurred`, `low_resolution`,
+    `too_dark`, `cut_off`, `low_confidence`, `few_known_words`), `detail` the measurement behind it. A resolved
+    flag stays on the page with who resolved it, when and how (replaced, corrected, accepted)."""
+
+    kind: str
+    reason: str
+    detail: str = ""
+    resolution: str | None = None
+    resolved_by: str | None = None
+    resolved_at: str | None = None
+
+
+@dataclass
+class PageSource:
+    """Where a page of a split or merged document comes from: that document's page (its original file)."""
+
+    doc: str
+    page: int
+
+
+@dataclass
 class PageSummary:
     """One page's result as recorded in the manifest (text and word boxes live in their own objects)."""
 
@@ -59,6 +84,34 @@ class PageSummary:
     skew: float = 0.0
     chars: int = 0
     seconds: float = 0.0
+    quality: dict[str, float | None] = field(default_factory=dict)  # measurements behind the flags
+    blank: bool = False
+    flags: list[PageFlag] = field(default_factory=list)
+    text_edited: bool = False  # a person corrected this page's text (the OCR text is kept as a revision)
+    source: PageSource | None = None  # set on pages of a split or merged document
+
+
+@dataclass
+class Revision:
+    """One change a person made to a document: who, when, what (action, field or page), before and after.
+    The manifest keeps every revision, oldest first; originals are never changed."""
+
+    at: str
+    user: str
+    action: str  # e.g. edit, text, visibility, rotate, replace_page, resolve_flag, split, merge, delete, restore
+    field: str | None = None
+    before: Any = None
+    after: Any = None
+    page: int | None = None
+
+
+@dataclass
+class Trashed:
+    """A document in its agency's trash: hidden from search, restorable until `purge_after`, then purged."""
+
+    at: str
+    by: str
+    purge_after: str
 
 
 @dataclass
@@ -88,12 +141,15 @@ class Manifest:
     dossier: str | None = None
     tags: list[str] = field(default_factory=list)
     metadata: Metadata = field(default_factory=Metadata)
-    metadata_source: dict[str, str] = field(default_factory=dict)  # field -> "extracted" | "manifest"
+    metadata_source: dict[str, str] = field(default_factory=dict)  # field -> one of METADATA_SOURCES
     supplied: dict[str, Any] = field(default_factory=dict)  # metadata given at import; wins over extraction
     pages: list[PageSummary] = field(default_factory=list)
     pipeline_version: str = PIPELINE_VERSION
     created_at: str = field(default_factory=now_iso)
     updated_at: str = field(default_factory=now_iso)
+    revisions: list[Revision] = field(default_factory=list)
+    trashed: Trashed | None = None
+    derived_from: list[str] = field(default_factory=list)  # documents a split or merge made this one from
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -102,13 +158,28 @@ class Manifest:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
         """Inverse of `to_dict`; unknown keys (from newer versions) are ignored."""
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known = _known(cls, data)
         known["original"] = OriginalFile(**data["original"])
-        known["metadata"] = Metadata(**{k: v for k, v in (data.get("metadata") or {}).items()
-                                         if k in Metadata.__dataclass_fields__})
-        known["pages"] = [PageSummary(**{k: v for k, v in p.items() if k in PageSummary.__dataclass_fields__})
-                          for p in data.get("pages") or []]
+        known["metadata"] = Metadata(**_known(Metadata, data.get("metadata") or {}))
+        known["pages"] = [page_from_dict(p) for p in data.get("pages") or []]
+        known["revisions"] = [Revision(**_known(Revision, r)) for r in data.get("revisions") or []]
+        if data.get("trashed"):
+            known["trashed"] = Trashed(**_known(Trashed, data["trashed"]))
         return cls(**known)
+
+
+def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys of `data` that are fields of dataclass `cls` (newer versions may have written more)."""
+    return {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+
+
+def page_from_dict(data: dict[str, Any]) -> PageSummary:
+    """A `PageSummary` from its stored JSON (the manifest's pages, or a page's own `NNNN.json`)."""
+    known = _known(PageSummary, data)
+    known["flags"] = [PageFlag(**_known(PageFlag, f)) for f in data.get("flags") or []]
+    if data.get("source"):
+        known["source"] = PageSource(**_known(PageSource, data["source"]))
+    return PageSummary(**known)
 
 
 def original_key(doc_id: str, ext: str) -> str:

@@ -22,6 +22,7 @@ from documents.model import (
     derivative_key,
     manifest_key,
     now_iso,
+    page_from_dict,
     page_key,
 )
 from workers.backends import Backends
@@ -100,8 +101,7 @@ def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
     ocr_confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
     extracted = extract_metadata(texts, _document_language(infos), ocr_confidence=ocr_confidence)
     _apply_supplied(manifest, extracted)
-    manifest.pages = [PageSummary(**{k: v for k, v in i.items() if k in PageSummary.__dataclass_fields__})
-                      for i in infos]
+    manifest.pages = [page_from_dict(i) for i in infos]
     manifest.status, manifest.error = "processed", None
     manifest.pipeline_version = PIPELINE_VERSION
     # Index first, then record `processed`: a crash in between leaves a document that is re-run (and

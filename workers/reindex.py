@@ -14,7 +14,7 @@ def index_docs(backends, on_document: Callable[[], None] | None = None) -> Itera
     """IndexDoc for each processed document in the store, streamed."""
     for doc_id in backends.store.document_ids():
         manifest = Manifest.from_dict(backends.store.get_json(manifest_key(doc_id)))
-        if manifest.status != "processed":
+        if manifest.status != "processed" or manifest.trashed is not None:  # trash is never searchable
             continue
         if on_document:
             on_document()

@@ -1,0 +1,71 @@
+"""The one path every change to a document takes: load the manifest, check the caller may make it, apply it,
+record revisions, save the manifest (the system of record) first, then update the index, then audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from catalog import Catalog, append_audit
+from documents.access import Principal
+from documents.errors import RecordsError
+from documents.model import Manifest, Revision, now_iso
+from workers.backends import Backends
+from workers.pipeline import index_document, load_manifest, save_manifest
+
+
+class ChangeRefused(RecordsError):
+    """The caller may not make this change, or the change is not valid (the message says which and why)."""
+
+
+@dataclass
+class Editor:
+    """Who is changing what, with the backends and catalog to do it: built once per request or command."""
+
+    backends: Backends
+    catalog: Catalog
+    principal: Principal
+    client: str | None = None  # client address (API) or "cli"
+
+    def audit(self, action: str, target: str | None, target_agency: str | None, **detail: Any) -> None:
+        """Append an audit entry for this editor."""
+        p = self.principal
+        append_audit(self.catalog, user=p.user, agency=p.agency, role=p.role, action=action, target=target,
+                     target_agency=target_agency, client=self.client,
+                     detail={k: v for k, v in detail.items() if v not in (None, "", [], {})})
+
+
+def revision(editor: Editor, action: str, field: str | None = None, before: Any = None, after: Any = None,
+             page: int | None = None) -> Revision:
+    """A revision stamped with the editor's user and the current time."""
+    return Revision(at=now_iso(), user=editor.principal.user, action=action, field=field, before=before,
+                    after=after, page=page)
+
+
+def change_document(editor: Editor, doc_id: str, action: str,
+                    allowed: Callable[[Principal, Manifest], bool],
+                    mutate: Callable[[Manifest], list[Revision]], *, reindex: bool = True) -> Manifest:
+    """Apply one change to `doc_id` for `editor`.
+
+    `allowed(principal, manifest)` decides access (refused: `ChangeRefused`; unknown or invisible documents raise
+    `NotFound` from the caller's own visibility check). `mutate` changes the manifest in place and returns the
+    revisions it made (raising `ChangeRefused` for a bad value); they are appended to the manifest, which is
+    saved before the index is updated, so a crash between the two is mended by `records reindex`.
+    """
+    manifest = load_manifest(editor.backends, doc_id)
+    if not allowed(editor.principal, manifest):
+        editor.audit("denied", doc_id, manifest.agency, attempted=action)
+        raise ChangeRefused(f"your role may not {action.replace('_', ' ')} this document")
+    revisions = mutate(manifest)
+    manifest.revisions.extend(revisions)
+    save_manifest(editor.backends, manifest)
+    if reindex and manifest.status == "processed":
+        if manifest.trashed is None:
+            index_document(editor.backends, manifest)
+        else:
+            editor.backends.index.delete([manifest.id])
+    editor.audit(action, doc_id, manifest.agency,
+                 changes=[{"field": r.field, "page": r.page, "before": r.before, "after": r.after}
+                          for r in revisions])
+    return manifest
