@@ -19,6 +19,10 @@ class ChangeRefused(RecordsError):
     """The caller may not make this change, or the change is not valid (the message says which and why)."""
 
 
+class ChangeForbidden(ChangeRefused):
+    """The caller's role or agency may not make this change (the API answers 403)."""
+
+
 @dataclass
 class Editor:
     """Who is changing what, with the backends and catalog to do it: built once per request or command."""
@@ -56,12 +60,12 @@ def change_document(editor: Editor, doc_id: str, action: str,
     manifest = load_manifest(editor.backends, doc_id)
     if not allowed(editor.principal, manifest):
         editor.audit("denied", doc_id, manifest.agency, attempted=action)
-        raise ChangeRefused(f"your role may not {action.replace('_', ' ')} this document")
+        raise ChangeForbidden(f"your role may not {action.replace('_', ' ')} this document")
     revisions = mutate(manifest)
     manifest.revisions.extend(revisions)
     save_manifest(editor.backends, manifest)
     if reindex and manifest.status == "processed":
-        if manifest.trashed is None:
+        if manifest.trashed is None and not manifest.superseded_by:
             index_document(editor.backends, manifest)
         else:
             editor.backends.index.delete([manifest.id])

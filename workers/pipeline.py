@@ -25,6 +25,7 @@ from documents.model import (
     page_from_dict,
     page_key,
 )
+from ocr.quality import assess
 from workers.backends import Backends
 
 log = logging.getLogger("records.pipeline")
@@ -57,7 +58,9 @@ def store_page(backends: Backends, doc_id: str, page) -> PageSummary:
     store.put_bytes(page_key(doc_id, n, "pdf"), page.pdf, "application/pdf")
     summary = PageSummary(number=n, method=page.method, lang=page.lang or page.language, width=page.width,
                           height=page.height, confidence=page.confidence, rotation=page.rotation,
-                          skew=round(page.skew, 2), chars=len(page.text), seconds=round(page.seconds, 3))
+                          skew=round(page.skew, 2), chars=len(page.text), seconds=round(page.seconds, 3),
+                          quality=dict(getattr(page, "quality", None) or {}))
+    summary.blank, summary.flags = assess(summary.quality, language=page.language)
     store.put_json(page_key(doc_id, n, "json"), {**asdict(summary), "language": page.language})
     log.info(json.dumps({"event": "page", "doc": doc_id, "page": n, "method": page.method, "lang": summary.lang,
                          "seconds": summary.seconds, "confidence": summary.confidence}))
