@@ -16,7 +16,7 @@ from documents.errors import RecordsError
 VISIBILITIES = ("private", "shared", "public")
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_RESULT_WINDOW = 10_000  # offset + limit beyond this is refused (ValueError): refine the query instead
-FACETS = ("agency", "doc_type", "language", "year", "dossier")
+FACETS = ("agency", "doc_type", "language", "year", "dossier", "tags")
 
 
 @dataclass
@@ -68,6 +68,7 @@ class SearchRequest:
     date_from: str | None = None  # ISO date, inclusive, on issued_date
     date_to: str | None = None  # ISO date, inclusive, on issued_date
     dossier: str | None = None
+    tag: str | None = None  # documents carrying this tag
     limit: int = 20  # 0 asks only for total and facets
     offset: int = 0  # offset + limit <= MAX_RESULT_WINDOW, else ValueError
     sort: str = "relevance"  # or "date_desc", "date_asc"
@@ -164,7 +165,7 @@ DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
 def term_filters(req: SearchRequest) -> list[tuple[str, str]]:
     """The keyword filters the request asks for, as (field, value) pairs."""
     pairs = (("agency", req.agency), ("doc_type", req.doc_type), ("language", req.language),
-             ("dossier", req.dossier))
+             ("dossier", req.dossier), ("tags", req.tag))
     return [(name, value) for name, value in pairs if value]
 
 

@@ -30,6 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "facet_language": {"en": "Language", "vi": "Ngôn ngữ"},
     "facet_year": {"en": "Year", "vi": "Năm"},
     "facet_dossier": {"en": "Dossier", "vi": "Hồ sơ"},
+    "facet_tags": {"en": "Tags", "vi": "Nhãn"},
     "date_from": {"en": "From", "vi": "Từ ngày"},
     "date_to": {"en": "To", "vi": "Đến ngày"},
     "sort": {"en": "Sort", "vi": "Sắp xếp"},

@@ -27,6 +27,7 @@ class SearchParams:
     date_from: str | None = None
     date_to: str | None = None
     dossier: str | None = None
+    tag: str | None = None
     limit: int = 20
     offset: int = 0
     sort: str = "relevance"
@@ -56,7 +57,8 @@ def run_search(state: ApiState, request: Request | None, principal: Principal, p
     date_from, date_to = parse_date(p.date_from, "from"), parse_date(p.date_to, "to")
     req = SearchRequest(query=p.q or "", access=principal.access, agency=p.agency or None,
                         doc_type=p.doc_type or None, language=p.language or None, date_from=date_from,
-                        date_to=date_to, dossier=p.dossier or None, limit=p.limit, offset=p.offset, sort=p.sort)
+                        date_to=date_to, dossier=p.dossier or None, tag=p.tag or None, limit=p.limit, offset=p.offset,
+                        sort=p.sort)
     narrowed = principal.narrow(req)
     result = SearchResult(total=0, hits=[], facets={}) if narrowed is None else state.backends.index.search(narrowed)
     filters = {k: v for k, v in asdict(p).items() if k not in ("q", "limit", "offset", "sort") and v}

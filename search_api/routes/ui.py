@@ -120,6 +120,7 @@ def search_page(
     date_from: str = Query("", alias="from"),
     date_to: str = Query("", alias="to"),
     dossier: str = "",
+    tag: str = Query("", max_length=64),
     sort: str = "relevance",
     page: int = Query(1, ge=1, le=500),
 ) -> Response:
@@ -136,6 +137,7 @@ def search_page(
         date_from=date_from or None,
         date_to=date_to or None,
         dossier=dossier or None,
+        tag=tag or None,
         limit=size,
         offset=(page - 1) * size,
         sort=sort,
@@ -153,6 +155,7 @@ def search_page(
         "from": date_from,
         "to": date_to,
         "dossier": dossier,
+        "tag": tag,
         "sort": sort,
     }
 
@@ -160,7 +163,7 @@ def search_page(
         merged = {**current, **changes}
         return "/search?" + urlencode({k: v for k, v in merged.items() if v not in ("", None, 1)})
 
-    facet_param = {"agency": "agency", "doc_type": "type", "language": "lang", "dossier": "dossier"}
+    facet_param = {"agency": "agency", "doc_type": "type", "language": "lang", "dossier": "dossier", "tags": "tag"}
     return render(
         request,
         "search.html",
