@@ -136,3 +136,13 @@ def text_dir(text: str | None, lang: str | None = None) -> str:
         if bidi == "L":
             return "ltr"
     return "ltr"
+
+
+def _merge_screen_messages() -> None:
+    # The correction screens keep their strings in their own module (fewer edits to this shared file).
+    from search_api.i18n_corrections import MESSAGES as corrections
+
+    MESSAGES.update(corrections)
+
+
+_merge_screen_messages()

@@ -14,7 +14,7 @@ from catalog import authenticate
 from catalog.users import User
 from documents.access import can_change_visibility, can_upload
 from documents.errors import NotFound
-from documents.model import derivative_key, page_key
+from documents.model import DOC_TYPES, derivative_key, page_key
 from index.base import FACETS
 from search_api.auth import COOKIE, request_token
 from search_api.docaccess import load_visible
@@ -183,6 +183,18 @@ def search_page(
     )
 
 
+def correction_context(state: ApiState, principal, manifest) -> dict:
+    """What the document page needs for the correction loop: who may edit or delete, where to split."""
+    from changes.rules import can_delete, can_edit
+    from changes.splitmerge import suggest_split
+    from search_api.routes.ui_corrections import reason_label
+
+    may_edit = can_edit(principal, manifest) and not manifest.superseded_by
+    return {"may_edit": may_edit and manifest.trashed is None, "may_delete": can_delete(principal, manifest),
+            "split_suggested": suggest_split(state.backends, manifest) if may_edit else [],
+            "reason_label": reason_label, "doc_types": DOC_TYPES}
+
+
 @router.get("/documents/{doc_id}")
 def document_page(request: Request, state: StateDep, doc_id: str, q: str = Query("", max_length=2000)) -> Response:
     """Metadata, page images with the query's words highlighted by their OCR boxes, the text, downloads."""
@@ -207,6 +219,9 @@ def document_page(request: Request, state: StateDep, doc_id: str, q: str = Query
                 "lang": p.lang,
                 "text": text,
                 "boxes": matching_boxes(words, q, p.width, p.height) if q else [],
+                "flags": p.flags,
+                "blank": p.blank,
+                "text_edited": p.text_edited,
             }
         )
     if not pages:
@@ -230,6 +245,7 @@ def document_page(request: Request, state: StateDep, doc_id: str, q: str = Query
             "may_change": can_change_visibility(principal, manifest),
             "doc_lang": manifest.metadata.language,
             "is_owner": manifest.agency == principal.agency,
+            **correction_context(state, principal, manifest),
         },
         user=user,
     )
