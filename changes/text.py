@@ -24,9 +24,12 @@ def normalise(text: str) -> str:
 
 
 def _lines(words: list[dict]) -> list[list[dict]]:
-    grouped: dict[int, list[dict]] = {}
-    for i, word in enumerate(words):
-        grouped.setdefault(int(word.get("line", i)), []).append(word)
+    """The words grouped by text line, in reading order: OCR words carry their line number; words without one
+    (a PDF's text layer) are grouped by their top edge."""
+    grouped: dict[object, list[dict]] = {}
+    for word in words:
+        key = word["line"] if "line" in word else ("top", int(word.get("top", 0)) // max(1, int(word.get("height", 1))))
+        grouped.setdefault(key, []).append(word)
     return list(grouped.values())
 
 

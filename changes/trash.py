@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from changes.core import ChangeForbidden, ChangeRefused, Editor, change_document, revision
 from changes.rules import can_delete
 from documents.errors import NotFound
-from documents.model import Manifest, Revision, Trashed, now_iso
+from documents.model import Manifest, Revision, Trashed, manifest_key, now_iso
 from workers.pipeline import load_manifest
 
 DEFAULT_TRASH_DAYS = 30
@@ -73,8 +73,18 @@ def purge_document(editor: Editor, doc_id: str, *, force: bool = False) -> dict:
     return _purge(editor, manifest)
 
 
+def _still_used_by(editor: Editor, manifest: Manifest) -> list[str]:
+    """Documents split or merged from this one that still exist: they point to its original file."""
+    store = editor.backends.store
+    return [d for d in manifest.superseded_by if store.exists(manifest_key(d))]
+
+
 def _purge(editor: Editor, manifest: Manifest) -> dict:
     store = editor.backends.store
+    users = _still_used_by(editor, manifest)
+    if users:
+        raise ChangeRefused(f"documents {', '.join(users)} were made from this one and point to its original file: "
+                            "purge them first")
     tombstone = {"title": manifest.metadata.title, "file": manifest.original.filename,
                  "sha256": manifest.original.sha256, "trashed_at": manifest.trashed.at if manifest.trashed else None,
                  "trashed_by": manifest.trashed.by if manifest.trashed else None, "pages": len(manifest.pages)}
@@ -101,6 +111,8 @@ def purge_expired(editor: Editor, agency: str | None = None) -> list[dict]:
             continue
         if (agency and manifest.agency != agency) or not can_delete(editor.principal, manifest):
             continue
+        if _still_used_by(editor, manifest):
+            continue  # purged once the documents made from it are
         done.append(_purge(editor, manifest))
     return done
 
