@@ -1,5 +1,6 @@
 """Correct a page's OCR text. The corrected text replaces the OCR text for search, display and downloads; the OCR
-text stays stored beside it (`NNNN.ocr.txt`, `NNNN.ocr.words.json`) and in the revision. Word boxes of unchanged
+text stays stored beside it (`NNNN.ocr.txt`, `NNNN.ocr.words.json`, `NNNN.ocr.pdf`) and in the revision; the page's
+PDF gets the corrected words as its invisible text layer (changes/pdflayer.py). Word boxes of unchanged
 words stay where the OCR found them; words of edited lines are marked `edited` and get the boxes of the words they
 replace (shared out by length), so highlights still land on the right part of the page."""
 
@@ -122,6 +123,7 @@ def correct_text(editor: Editor, doc_id: str, page: int, new_text: str) -> Manif
         store.put_bytes(page_key(doc_id, page, "words.json"), json.dumps(words, ensure_ascii=False).encode(),
                         "application/json")
         store.put_bytes(page_key(doc_id, page, "txt"), text.encode(), "text/plain; charset=utf-8")
+        _relayer_pdf(store, manifest, page, words, summary.width, summary.height)
         rebuild_text(editor, manifest)
         summary.text_edited = True
         summary.chars = len(text)
@@ -131,6 +133,27 @@ def correct_text(editor: Editor, doc_id: str, page: int, new_text: str) -> Manif
         return made
 
     return change_document(editor, doc_id, "text", can_edit, mutate)
+
+
+def _relayer_pdf(store, manifest: Manifest, page: int, words: list[dict], width: int, height: int) -> None:
+    """The page's PDF with the corrected words as its text layer (the OCR one kept once as `NNNN.ocr.pdf`), and
+    the searchable PDF rebuilt from the pages."""
+    from changes.pdflayer import relayer
+    from ocr import merge_pdfs
+
+    doc_id = manifest.id
+    try:
+        pdf = store.get_bytes(page_key(doc_id, page, "pdf"))
+    except NotFound:
+        return
+    new = relayer(pdf, words, width, height)
+    if new is None:
+        return
+    if not store.exists(page_key(doc_id, page, "ocr.pdf")):
+        store.put_bytes(page_key(doc_id, page, "ocr.pdf"), pdf, "application/pdf")
+    store.put_bytes(page_key(doc_id, page, "pdf"), new, "application/pdf")
+    pages = [store.get_bytes(page_key(doc_id, p.number, "pdf")) for p in manifest.pages]
+    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), merge_pdfs(pages), "application/pdf")
 
 
 def _words(store, doc_id: str, page: int) -> list[dict]:

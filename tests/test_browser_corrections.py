@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+import pypdfium2
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -142,6 +143,12 @@ def test_review_replace_correct_edit_delete_restore_in_chromium(tmp_path: Path, 
             assert _hits(page, url, "occupancy") == [NEW_TITLE]
             page.goto(f"{url}/search?q=occupancy&from=2024-05-20&to=2024-05-20")
             expect(page.locator("li.hit a.title")).to_have_text([NEW_TITLE])
+
+            # ...and so does the searchable PDF's invisible text layer, word by word on the page
+            with httpx.Client(base_url=url) as client:
+                pdf = client.get(f"/api/documents/{doc_id}/pdf", headers={"Authorization": f"Bearer {officer}"})
+            text = pypdfium2.PdfDocument(pdf.content)[0].get_textpage().get_text_range()
+            assert "Lorrayne" in text and "Lorraine" not in text
 
             # The admin deletes it: search no longer finds it; restore brings it back.
             _sign_in(page, url, admin)
