@@ -10,7 +10,7 @@ from typing import Any
 from catalog import Catalog, append_audit
 from documents.access import Principal
 from documents.errors import RecordsError
-from documents.model import Manifest, Revision, now_iso
+from documents.model import Manifest, PageSummary, Revision, now_iso
 from workers.backends import Backends
 from workers.pipeline import index_document, load_manifest, save_manifest
 
@@ -38,6 +38,26 @@ class Editor:
         append_audit(self.catalog, user=p.user, agency=p.agency, role=p.role, action=action, target=target,
                      target_agency=target_agency, client=self.client,
                      detail={k: v for k, v in detail.items() if v not in (None, "", [], {})})
+
+
+def check_editable(manifest: Manifest) -> None:
+    """Refuse changes to a document in the trash, not processed yet, or split/merged into new ones."""
+    if manifest.trashed is not None:
+        raise ChangeRefused(f"document {manifest.id} is in the trash: restore it first")
+    if manifest.status != "processed":
+        raise ChangeRefused(f"document {manifest.id} is {manifest.status}: it can be changed once it is processed")
+    if manifest.superseded_by:
+        raise ChangeRefused(f"document {manifest.id} was already split or merged into "
+                            f"{', '.join(manifest.superseded_by)}: change those instead")
+
+
+def editable_page(manifest: Manifest, number: int) -> PageSummary:
+    """Page `number` of a document that may be changed (see `check_editable`)."""
+    check_editable(manifest)
+    page = next((p for p in manifest.pages if p.number == number), None)
+    if page is None:
+        raise ChangeRefused(f"page {number} does not exist: this document has {len(manifest.pages)} pages")
+    return page
 
 
 def revision(editor: Editor, action: str, field: str | None = None, before: Any = None, after: Any = None,

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Any
 
-from changes.core import ChangeRefused, Editor, change_document, revision
+from changes.core import ChangeRefused, Editor, change_document, check_editable, revision
 from changes.rules import can_edit
 from documents.model import Manifest, Revision
 from ingest.legacy.fields import parse_date, parse_doc_type, parse_language
@@ -102,8 +102,7 @@ def edit_metadata(editor: Editor, doc_id: str, values: dict[str, Any]) -> Manife
         raise ChangeRefused("nothing to change: give at least one field")
 
     def mutate(manifest: Manifest) -> list[Revision]:
-        if manifest.trashed is not None:
-            raise ChangeRefused("this document is in the trash: restore it before editing")
+        check_editable(manifest)
         made = []
         for name, value in cleaned.items():
             before = current(manifest, name)

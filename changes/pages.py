@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from changes.core import ChangeRefused, Editor, change_document, revision
+from changes.core import ChangeRefused, Editor, change_document, editable_page, revision
 from changes.rules import can_edit
 from changes.text import resolve_open
 from documents.errors import RecordsError
@@ -22,17 +22,6 @@ ROTATIONS = (90, 180, 270)
 CLEANED_DPI = 300  # stored page images are cleaned at (at least) this resolution (ocr.cleanup.upscale)
 # What a rotation does not change: the scan's own properties keep their measurements.
 SCAN_MEASURES = ("dpi", "sharpness", "paper", "contrast")
-
-
-def _page(manifest: Manifest, number: int) -> PageSummary:
-    if manifest.trashed is not None:
-        raise ChangeRefused("this document is in the trash: restore it first")
-    if manifest.status != "processed":
-        raise ChangeRefused(f"this document is {manifest.status}: pages can be reworked once it is processed")
-    page = next((p for p in manifest.pages if p.number == number), None)
-    if page is None:
-        raise ChangeRefused(f"page {number} does not exist: this document has {len(manifest.pages)} pages")
-    return page
 
 
 def rebuild_document(editor: Editor, manifest: Manifest) -> None:
@@ -66,7 +55,7 @@ def rotate_page(editor: Editor, doc_id: str, number: int, degrees: int) -> Manif
         raise ChangeRefused(f"rotate by 90, 180 or 270 degrees (clockwise), not {degrees}")
 
     def mutate(manifest: Manifest) -> list[Revision]:
-        old = _page(manifest, number)
+        old = editable_page(manifest, number)
         data = np.frombuffer(editor.backends.store.get_bytes(page_key(doc_id, number, "png")), np.uint8)
         gray = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
         turned = np.ascontiguousarray(np.rot90(gray, k=-(degrees // 90)))
@@ -100,7 +89,7 @@ def replace_page(editor: Editor, doc_id: str, number: int, rescan: Path) -> Mani
         raise ChangeRefused("the rescan must be one image or PDF, not a zip archive")
 
     def mutate(manifest: Manifest) -> list[Revision]:
-        old = _page(manifest, number)
+        old = editable_page(manifest, number)
         out = process_page(rescan, kind, 0, manifest.lang or "auto", max_pixels=editor.backends.settings.max_pixels)
         key = page_key(doc_id, number, f"rescan.{kind}")
         editor.backends.store.put_file(key, rescan, "application/octet-stream")

@@ -5,7 +5,7 @@ A flag is resolved by replacing the page (`replaced`), correcting its text (`cor
 
 from __future__ import annotations
 
-from changes.core import ChangeForbidden, ChangeRefused, Editor, change_document
+from changes.core import ChangeForbidden, ChangeRefused, Editor, change_document, editable_page
 from changes.rules import can_edit, can_review
 from changes.text import resolve_open
 from documents.access import Principal
@@ -58,9 +58,7 @@ def accept_flags(editor: Editor, doc_id: str, page: int, reason: str | None = No
     """Accept page `page` as it is: its open flags (or only `reason`'s) are resolved `accepted`."""
 
     def mutate(manifest: Manifest) -> list[Revision]:
-        summary = next((p for p in manifest.pages if p.number == page), None)
-        if summary is None:
-            raise ChangeRefused(f"page {page} does not exist: this document has {len(manifest.pages)} pages")
+        editable_page(manifest, page)
         made = resolve_open(editor, manifest, page, None, "accepted", reason)
         if not made:
             raise ChangeRefused(f"page {page} has no open flag{' ' + reason if reason else ''} to accept")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict
 
-from changes.core import ChangeRefused, Editor, change_document, revision
+from changes.core import ChangeRefused, Editor, change_document, check_editable, revision
 from changes.pages import rebuild_document
 from changes.rules import can_edit
 from documents.errors import NotFound
@@ -40,16 +40,6 @@ def original_owner(manifest: Manifest) -> str:
     if manifest.pages and manifest.pages[0].source is not None:
         return manifest.pages[0].source.doc
     return manifest.id
-
-
-def _usable(manifest: Manifest) -> None:
-    if manifest.trashed is not None:
-        raise ChangeRefused(f"document {manifest.id} is in the trash: restore it first")
-    if manifest.status != "processed":
-        raise ChangeRefused(f"document {manifest.id} is {manifest.status}: it can be split or merged once processed")
-    if manifest.superseded_by:
-        raise ChangeRefused(f"document {manifest.id} was already split or merged into "
-                            f"{', '.join(manifest.superseded_by)}")
 
 
 def _new_document(editor: Editor, sources: list[tuple[Manifest, PageSummary]], key: str, action: str) -> Manifest:
@@ -96,7 +86,7 @@ def split_document(editor: Editor, doc_id: str, at: int) -> list[Manifest]:
     made: list[Manifest] = []
 
     def mutate(manifest: Manifest) -> list[Revision]:
-        _usable(manifest)
+        check_editable(manifest)
         if not 2 <= at <= len(manifest.pages):
             raise ChangeRefused(f"split at a page from 2 to {len(manifest.pages)}: the second document's first page")
         pages = manifest.pages
@@ -117,7 +107,7 @@ def merge_documents(editor: Editor, doc_ids: list[str]) -> Manifest:
         raise ChangeRefused("merge needs two or more different documents")
     manifests = [load_manifest(editor.backends, d) for d in doc_ids]
     for m in manifests:
-        _usable(m)
+        check_editable(m)
     if len({m.agency for m in manifests}) > 1:
         raise ChangeRefused("only documents of one agency can be merged")
     key = "merge:" + "+".join(doc_ids)

@@ -10,7 +10,7 @@ import difflib
 import json
 import unicodedata
 
-from changes.core import ChangeRefused, Editor, change_document, revision
+from changes.core import ChangeRefused, Editor, change_document, editable_page, revision
 from changes.rules import can_edit
 from documents.errors import NotFound
 from documents.model import Manifest, Revision, derivative_key, now_iso, page_key
@@ -104,13 +104,7 @@ def correct_text(editor: Editor, doc_id: str, page: int, new_text: str) -> Manif
     store = editor.backends.store
 
     def mutate(manifest: Manifest) -> list[Revision]:
-        if manifest.trashed is not None:
-            raise ChangeRefused("this document is in the trash: restore it before correcting it")
-        if manifest.status != "processed":
-            raise ChangeRefused(f"this document is {manifest.status}: text can be corrected once it is processed")
-        summary = next((p for p in manifest.pages if p.number == page), None)
-        if summary is None:
-            raise ChangeRefused(f"page {page} does not exist: this document has {len(manifest.pages)} pages")
+        summary = editable_page(manifest, page)
         old_text = store.get_bytes(page_key(doc_id, page, "txt")).decode()
         if normalise(old_text) == text:
             return []
