@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog import Catalog, append_audit
+from changes import marks
 from documents.access import Principal
 from documents.errors import RecordsError
 from documents.model import Manifest, PageSummary, Revision, now_iso
@@ -84,6 +85,7 @@ def change_document(editor: Editor, doc_id: str, action: str,
     revisions = mutate(manifest)
     manifest.revisions.extend(revisions)
     save_manifest(editor.backends, manifest)
+    marks.sync(editor.backends.store, manifest)
     if reindex and manifest.status == "processed":
         if manifest.trashed is None and not manifest.superseded_by:
             index_document(editor.backends, manifest)

@@ -5,6 +5,7 @@ A flag is resolved by replacing the page (`replaced`), correcting its text (`cor
 
 from __future__ import annotations
 
+from changes import marks
 from changes.core import ChangeForbidden, ChangeRefused, Editor, change_document, editable_page
 from changes.rules import can_edit, can_review
 from changes.text import resolve_open
@@ -30,7 +31,7 @@ def review_queue(backends, principal: Principal, agency: str | None = None, reas
         raise ChangeRefused(f"kind must be one of {', '.join(FLAG_KINDS)}")
     wanted = agency or (None if principal.all_agencies else principal.agency)
     rows = []
-    for doc_id in backends.store.document_ids():
+    for doc_id in list(marks.marked(backends.store, marks.REVIEW, wanted)):
         try:
             manifest = load_manifest(backends, doc_id)
         except NotFound:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict
 
+from changes import marks
 from changes.core import ChangeRefused, Editor, change_document, check_editable, revision
 from changes.pages import rebuild_document
 from changes.rules import can_edit
@@ -75,6 +76,7 @@ def _new_document(editor: Editor, sources: list[tuple[Manifest, PageSummary]], k
                                        after=[f"{d.id}:{p.number}" for d, p in sources]))
     rebuild_document(editor, manifest)
     save_manifest(editor.backends, manifest)
+    marks.sync(editor.backends.store, manifest)
     index_document(editor.backends, manifest, texts)
     editor.audit(f"{action}.create", new_id, manifest.agency, derived_from=manifest.derived_from,
                  pages=len(pages))

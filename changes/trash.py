@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
+from changes import marks
 from changes.core import ChangeForbidden, ChangeRefused, Editor, change_document, revision
 from changes.rules import can_delete
 from documents.errors import NotFound
@@ -89,6 +90,7 @@ def _purge(editor: Editor, manifest: Manifest) -> dict:
                  "sha256": manifest.original.sha256, "trashed_at": manifest.trashed.at if manifest.trashed else None,
                  "trashed_by": manifest.trashed.by if manifest.trashed else None, "pages": len(manifest.pages)}
     editor.backends.index.delete([manifest.id])
+    marks.drop(store, manifest)
     keys = list(store.list(f"documents/{manifest.id}/"))
     manifest_last = sorted(keys, key=lambda k: k.endswith("/manifest.json"))  # the record goes last
     for key in manifest_last:
@@ -102,7 +104,7 @@ def purge_expired(editor: Editor, agency: str | None = None) -> list[dict]:
     may purge)."""
     done = []
     stamp = now_iso()
-    for doc_id in list(editor.backends.store.document_ids()):
+    for doc_id in list(marks.marked(editor.backends.store, marks.TRASH, agency)):
         try:
             manifest = load_manifest(editor.backends, doc_id)
         except NotFound:
@@ -120,7 +122,7 @@ def purge_expired(editor: Editor, agency: str | None = None) -> list[dict]:
 def trash_list(editor: Editor, agency: str | None = None) -> list[dict]:
     """Documents in the trash that the editor may restore (of `agency`, or every one)."""
     out = []
-    for doc_id in editor.backends.store.document_ids():
+    for doc_id in list(marks.marked(editor.backends.store, marks.TRASH, agency)):
         try:
             manifest = load_manifest(editor.backends, doc_id)
         except NotFound:

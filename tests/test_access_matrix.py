@@ -12,6 +12,7 @@ import pytest
 
 from catalog import add_user, disable_user, open_catalog
 from catalog.batches import create_batch
+from changes.marks import sync as sync_marks
 from documents.model import Manifest, PageFlag
 from search_api.app import create_app
 from search_api.config import ApiLimits
@@ -88,6 +89,7 @@ def world(request, tmp_path_factory) -> Iterator[World]:
         # every page 1 is flagged blurred, for the review queue
         docs[key].pages[0].flags = [PageFlag(kind="rescan", reason="blurred", detail="sharpness 0.2")]
         save_manifest(backends, docs[key])
+        sync_marks(backends.store, docs[key])
     cat = open_catalog(settings)
     tokens = {(a, r): add_user(cat, f"{r}-{a}", a, r)[1] for a in AGENCIES for r in ROLES}
     _, disabled = add_user(cat, "gone-tinh-a", "tinh-a", "admin")

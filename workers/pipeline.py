@@ -111,9 +111,16 @@ def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
     # re-indexed, idempotently), never one that the store calls processed but search cannot find.
     index_document(backends, manifest, texts)
     save_manifest(backends, manifest)
+    _sync_marks(backends, manifest)
     log.info(json.dumps({"event": "assemble", "doc": doc_id, "pages": page_count,
                          "seconds": round(time.monotonic() - started, 3)}))
     return manifest
+
+
+def _sync_marks(backends: Backends, manifest: Manifest) -> None:
+    from changes.marks import sync  # imported here: changes/ builds on this module
+
+    sync(backends.store, manifest)
 
 
 def fail(backends: Backends, doc_id: str, reason: str) -> Manifest:
