@@ -15,6 +15,8 @@ from documents.model import Manifest, PageSummary, Revision, now_iso
 from workers.backends import Backends
 from workers.pipeline import index_document, load_manifest, save_manifest
 
+AUDIT_TEXT = 300  # characters of a before/after value kept in the audit entry
+
 
 class ChangeRefused(RecordsError):
     """The caller may not make this change, or the change is not valid (the message says which and why)."""
@@ -83,6 +85,9 @@ def change_document(editor: Editor, doc_id: str, action: str,
         editor.audit("denied", doc_id, manifest.agency, attempted=action)
         raise ChangeForbidden(f"your role may not {action.replace('_', ' ')} this document")
     revisions = mutate(manifest)
+    if not revisions:  # nothing changed (the same value again): nothing to save or reindex
+        editor.audit(action, doc_id, manifest.agency, unchanged=True)
+        return manifest
     manifest.revisions.extend(revisions)
     save_manifest(editor.backends, manifest)
     marks.sync(editor.backends.store, manifest)
@@ -92,6 +97,13 @@ def change_document(editor: Editor, doc_id: str, action: str,
         else:
             editor.backends.index.delete([manifest.id])
     editor.audit(action, doc_id, manifest.agency,
-                 changes=[{"field": r.field, "page": r.page, "before": r.before, "after": r.after}
+                 changes=[{"field": r.field, "page": r.page, "before": _brief(r.before), "after": _brief(r.after)}
                           for r in revisions])
     return manifest
+
+
+def _brief(value: Any) -> Any:
+    """A value as the audit log keeps it: long texts (a page's text) cut, the manifest keeps them whole."""
+    if isinstance(value, str) and len(value) > AUDIT_TEXT:
+        return value[:AUDIT_TEXT] + f"… ({len(value)} characters)"
+    return value

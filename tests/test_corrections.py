@@ -88,6 +88,8 @@ def test_metadata_edit_is_validated_sourced_revised_audited_and_searchable(backe
     assert (title_rev.user, title_rev.before) == ("lan", "Thông báo cũ")
     assert title_rev.after == "Quyết định cấp phép xây dựng"
     assert stored.tags == ["đất đai", "2024"]
+    again = edit_metadata(ed, doc.id, {"title": "Quyết định cấp phép xây dựng"})  # the same value: no new revision
+    assert len(again.revisions) == len(stored.revisions) == 4
     # search sees it at once: the new title, the tag filter and facet, the date filter
     assert found(backends, "cấp phép xây dựng") == [doc.id]
     assert found(backends, "", tag="đất đai") == [doc.id]
