@@ -94,9 +94,9 @@ def test_metadata_edit_is_validated_sourced_revised_audited_and_searchable(backe
     assert found(backends, "cấp phép xây dựng") == [doc.id]
     assert found(backends, "", tag="đất đai") == [doc.id]
     assert found(backends, "", date_from="2024-06-05", date_to="2024-06-05") == [doc.id]
-    entries = list_audit(catalog, target=doc.id, action="edit")
-    assert entries and entries[0].user == "lan"
-    assert {c["field"] for c in entries[0].detail["changes"]} == {"title", "issued_date", "doc_type", "tags"}
+    entries = list_audit(catalog, target=doc.id, action="edit")  # newest first: the unchanged edit, then the edit
+    assert [e.user for e in entries] == ["lan", "lan"] and entries[0].detail == {"unchanged": True}
+    assert {c["field"] for c in entries[1].detail["changes"]} == {"title", "issued_date", "doc_type", "tags"}
     assert [e.action for e in list_audit(catalog, target=doc.id, action="denied")] == ["denied"]
 
 
