@@ -3,6 +3,7 @@ with the local administrator's rights and with `--as USER` (exactly the API's ri
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -55,3 +56,23 @@ def test_edit_correct_delete_restore_purge_from_the_command_line(env: dict, samp
     assert gone.returncode == 2
     log = run_records(["audit", "--target", doc, "--action", "purge", "--json"], env).stdout
     assert "tombstone" in log and "hoa" in log
+
+
+def test_split_offers_the_second_letter_and_makes_two_documents(env: dict, samples) -> None:
+    """`s_vi_03.tif` holds two letters scanned into one file: `records split` offers page 2 (where the metadata
+    extractor sees the second header), and splitting there gives two documents with their own titles and numbers,
+    pointing to the original file's pages."""
+    bundled = json.loads((samples / "s_vi_03.meta.json").read_text(encoding="utf-8"))["bundled_documents"]
+    doc = records_json(["ingest", str(samples / "s_vi_03.tif"), "--agency", "so-a"], env)["documents"][0]["id"]
+    assert records_json(["split", doc], env)["suggested"] == [b["first_page"] for b in bundled[1:]]
+    parts = records_json(["split", doc, "--at", str(bundled[1]["first_page"])], env)["documents"]
+    for part, expected in zip(parts, bundled, strict=True):
+        shown = records_json(["show", part["id"]], env)
+        assert shown["metadata"]["title"] == expected["title"]
+        assert shown["metadata"]["doc_number"] == expected["document_number"]
+        assert [p["source"] for p in shown["pages"]] == [
+            {"doc": doc, "page": expected["first_page"] + i} for i in range(expected["page_count"])]
+        assert shown["derived_from"] == [doc]
+    hits = {h["id"] for h in records_json(["search", ""], env)["hits"]}
+    assert hits == {p["id"] for p in parts}  # the bundle itself left search
+    assert records_json(["show", doc], env)["superseded_by"] == [p["id"] for p in parts]
