@@ -76,3 +76,17 @@ def test_split_offers_the_second_letter_and_makes_two_documents(env: dict, sampl
     hits = {h["id"] for h in records_json(["search", ""], env)["hits"]}
     assert hits == {p["id"] for p in parts}  # the bundle itself left search
     assert records_json(["show", doc], env)["superseded_by"] == [p["id"] for p in parts]
+
+
+def test_rotate_reads_the_turned_page_again(env: dict, samples) -> None:
+    """A page turned the wrong way reads as nonsense; turning it back reads it again (the original is untouched)."""
+    doc = records_json(["ingest", str(samples / "s_en_01.png"), "--agency", "so-a"], env)["documents"][0]["id"]
+    original = run_records(["show", doc, "--json"], env).stdout
+    upside_down = records_json(["rotate", doc, "--page", "1", "--degrees", "180"], env)
+    assert records_json(["search", "Okafor"], env)["total"] == 0
+    assert any(f["reason"] == "low_confidence" for f in upside_down["flags"])
+    records_json(["rotate", doc, "--page", "1", "--degrees", "180"], env)
+    shown = records_json(["show", doc], env)
+    assert "Okafor" in shown["text"] and shown["pages"][0]["rotation"] == 0
+    assert [r["action"] for r in shown["revisions"]] == ["rotate", "rotate"]
+    assert json.loads(original)["original"] == shown["original"]
