@@ -14,7 +14,7 @@ from typing import Any
 
 from archives.access import can_dispose
 from archives.dossiers import dossier_view, visible_dossier, visible_dossiers
-from archives.model import PERMANENT, Dossier, InvalidRecord, check_date, check_text
+from archives.model import PERMANENT, ArchiveConflict, Dossier, InvalidRecord, check_date, check_text
 from archives.removal import remove_document_objects
 from archives.repository import get_dossier, put_dossier
 from archives.tombstones import tombstone_doc
@@ -139,9 +139,9 @@ def propose(editor: Editor, codes: list[str], reason: str) -> Proposal:
     for dossier in dossiers:
         problem = eligibility(store, dossier)
         if problem:
-            raise ChangeRefused(problem)
+            raise ArchiveConflict(problem)
         if dossier.id in pending:
-            raise ChangeRefused(f"dossier {dossier.display_code} is already in proposal {pending[dossier.id]}")
+            raise ArchiveConflict(f"dossier {dossier.display_code} is already in proposal {pending[dossier.id]}")
     proposal = Proposal(id=_new_id("P"), agency=agency, dossiers=[d.id for d in dossiers],
                         proposed_by=editor.principal.user, proposed_at=now_iso(), reason=reason)
     store.put_json(f"{PROPOSALS}{proposal.id}.json", proposal.to_dict())
@@ -156,7 +156,7 @@ def _decide(editor: Editor, proposal_id: str, action: str) -> Proposal:
         raise ChangeRefused(f"only a named administrator of {proposal.agency} may {action} a disposition "
                             "(on the command line: --as USER)")
     if proposal.status != "pending":
-        raise ChangeRefused(f"proposal {proposal.id} is already {proposal.status}")
+        raise ArchiveConflict(f"proposal {proposal.id} is already {proposal.status}")
     if proposal.proposed_by == editor.principal.user:
         editor.audit("denied", proposal.id, proposal.agency, attempted=f"disposition.{action}",
                      why="self-approval")
@@ -185,7 +185,7 @@ def approve(editor: Editor, proposal_id: str, note: str | None = None) -> dict[s
         problem = eligibility(store, dossier)
         if problem:
             editor.audit("denied", proposal.id, proposal.agency, attempted="disposition.approve", why=problem)
-            raise ChangeRefused(f"{problem}; nothing was destroyed")
+            raise ArchiveConflict(f"{problem}; nothing was destroyed")
     record_id = _new_id("D")
     now = now_iso()
     record: dict[str, Any] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archives.access import can_edit_dossier, can_see_dossier
-from archives.model import Dossier, InvalidRecord, check_code, clean_dossier_fields
+from archives.model import ArchiveConflict, Dossier, InvalidRecord, check_code, clean_dossier_fields
 from archives.repository import dossier_manifests, find_dossier_id, get_dossier, get_fonds, list_dossiers, put_dossier
 from archives.retention import closing_date, effective_retention, expires_on, get_schedule
 from changes.core import ChangeRefused, Editor
@@ -64,7 +64,7 @@ def edit_dossier(editor: Editor, code: str, changes: dict[str, Any]) -> Dossier:
         editor.audit("denied", dossier.id, dossier.agency, attempted="dossier.edit")
         raise ChangeRefused("only officers and admins of the owning agency edit dossiers")
     if dossier.destroyed:
-        raise ChangeRefused(f"dossier {dossier.display_code} was destroyed; its record can no longer change")
+        raise ArchiveConflict(f"dossier {dossier.display_code} was destroyed; its record can no longer change")
     cleaned = clean_dossier_fields(changes)
     if cleaned.get("fonds"):
         _check_fonds(editor.backends.store, cleaned["fonds"], dossier.agency)

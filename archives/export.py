@@ -23,7 +23,7 @@ import bagit
 from archives.access import can_manage_archive
 from archives.dossiers import dossier_view, visible_dossier
 from archives.mets import Event, PackagedDocument, PackagedFile, build_mets
-from archives.model import InvalidRecord
+from archives.model import ArchiveConflict, InvalidRecord
 from archives.pdfa import to_pdfa
 from archives.repository import dossier_manifests, get_fonds
 from changes.core import ChangeRefused, Editor
@@ -124,7 +124,7 @@ def export_dossier(editor: Editor, code: str, out: Path, fonds: str | None = Non
         editor.audit("denied", dossier.id, dossier.agency, attempted="export")
         raise ChangeRefused("only administrators of the owning agency export transfer packages")
     if dossier.destroyed:
-        raise ChangeRefused(f"dossier {dossier.display_code} was destroyed; there is nothing to export")
+        raise ArchiveConflict(f"dossier {dossier.display_code} was destroyed; there is nothing to export")
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InvalidRecord(f"{out} already exists and is not an empty directory; choose a new one")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from archives.access import can_manage_archive
 from archives.dossiers import visible_dossier
-from archives.model import Dossier, InvalidRecord, LegalHold, check_text
+from archives.model import ArchiveConflict, Dossier, InvalidRecord, LegalHold, check_text
 from archives.repository import put_dossier
 from changes.core import ChangeRefused, Editor
 from documents.model import now_iso
@@ -19,7 +19,7 @@ def set_hold(editor: Editor, code: str, reason: str) -> Dossier:
     if not reason:
         raise InvalidRecord("a legal hold needs a reason (e.g. the case or request that requires it)")
     if dossier.destroyed:
-        raise ChangeRefused(f"dossier {dossier.display_code} was already destroyed")
+        raise ArchiveConflict(f"dossier {dossier.display_code} was already destroyed")
     if dossier.legal_hold:
         raise InvalidRecord(f"dossier {dossier.display_code} is already on hold since {dossier.legal_hold.at} "
                             f"({dossier.legal_hold.reason})")

@@ -27,6 +27,11 @@ class InvalidRecord(RecordsError):
     """A fonds or dossier value that is not valid (the message names the field and what is allowed)."""
 
 
+class ArchiveConflict(RecordsError):
+    """The action does not fit the record's state (under hold, kept permanently, not yet due, already destroyed or
+    proposed); the message says what to do first."""
+
+
 def check_code(value: str, what: str) -> str:
     """A fonds or dossier code: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit."""
     value = (value or "").strip()

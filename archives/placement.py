@@ -4,9 +4,9 @@ manifest: moving a document into (or out of) a dossier, and its access level."""
 from __future__ import annotations
 
 from archives.access import can_edit_dossier
-from archives.model import check_access_level
+from archives.model import ArchiveConflict, check_access_level
 from archives.repository import get_dossier, put_dossier
-from changes.core import ChangeRefused, Editor, change_document, revision
+from changes.core import Editor, change_document, revision
 from documents.access import Principal, can_view
 from documents.errors import NotFound
 from documents.model import Manifest, Revision
@@ -34,14 +34,14 @@ def move_to_dossier(editor: Editor, doc_id: str, code: str | None) -> Manifest:
 
     def mutate(manifest: Manifest) -> list[Revision]:
         if target is not None and target.agency != manifest.agency:
-            raise ChangeRefused(f"dossier {target.display_code} belongs to {target.agency}, the document to "
+            raise ArchiveConflict(f"dossier {target.display_code} belongs to {target.agency}, the document to "
                                 f"{manifest.agency}")
         if target is not None and target.destroyed:
-            raise ChangeRefused(f"dossier {target.display_code} was destroyed")
+            raise ArchiveConflict(f"dossier {target.display_code} was destroyed")
         if manifest.dossier and (target is None or manifest.dossier != target.id):
             old = _maybe(store, manifest.dossier)
             if old is not None and old.legal_hold:
-                raise ChangeRefused(f"dossier {old.display_code} is under legal hold: its documents stay")
+                raise ArchiveConflict(f"dossier {old.display_code} is under legal hold: its documents stay")
         before, after = manifest.dossier, target.id if target else None
         if before == after:
             return []

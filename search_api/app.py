@@ -13,7 +13,7 @@ from catalog import open_catalog
 from search_api import errors
 from search_api.batches import BatchRunner
 from search_api.config import ApiLimits
-from search_api.routes import api_admin, api_batches, api_documents, api_search, health, ui
+from search_api.routes import api_admin, api_archives, api_batches, api_documents, api_search, health, ui, ui_archives
 from search_api.state import ApiState
 from settings import Settings
 
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, backends=None, limits: ApiLi
                               "Authenticate with `Authorization: Bearer TOKEN` (from `records users add`).")
     app.state.records = state
     errors.install(app)
-    for module in (health, api_search, api_documents, api_batches, api_admin, ui):
+    for module in (health, api_search, api_documents, api_batches, api_admin, api_archives, ui, ui_archives):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

@@ -97,6 +97,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "vi": "Các từ khớp với “{q}” được tô sáng trên ảnh trang."},
 }
 
+from search_api.i18n_archives import ARCHIVE_MESSAGES  # noqa: E402 (the archival screens' messages)
+
+MESSAGES.update(ARCHIVE_MESSAGES)
+
 
 def translate(key: str, lang: str, **values: object) -> str:
     """The message `key` in `lang` (falls back to English; for an unknown `lang_xxx`/`st_xxx` key, to `xxx`)."""
