@@ -82,6 +82,16 @@ def _jpeg(width: int, height: int) -> bytes:
     return buf.getvalue()
 
 
+def _pdf(width: int, height: int, pages: int) -> bytes:
+    """A real PDF of `pages` blank pages (copies are stamped on it, PDF/A made from it)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    blank = Image.new("L", (width, height), 255)
+    blank.save(buf, "PDF", save_all=True, append_images=[blank] * (max(1, pages) - 1), resolution=100)
+    return buf.getvalue()
+
+
 def layout_words(text: str, width: int = 800, line_height: int = 40) -> list[dict]:
     """Word boxes for `text` laid out left to right, line by line (stand-ins for OCR boxes)."""
     boxes, x, y = [], 20, 20
@@ -120,8 +130,7 @@ def seed_document(backends, *, agency: str, pages: list[str], title: str, visibi
         summaries.append(PageSummary(number=n, method="ocr", lang=language, width=width, height=height,
                                      confidence=90.0, chars=len(text)))
     store.put_bytes(derivative_key(doc_id, "text.txt"), "\n\f".join(pages).encode(), "text/plain; charset=utf-8")
-    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), b"%PDF-1.4\n% seeded for tests\n%%EOF\n",
-                    "application/pdf")
+    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), _pdf(width, height, len(pages)), "application/pdf")
     manifest = Manifest(
         id=doc_id, agency=agency,
         original=OriginalFile(filename=f"{title[:40]}.png", kind="png", ext="png", size=len(original), sha256=sha),

@@ -28,6 +28,8 @@ def site(tmp_path_factory) -> Iterator[tuple[httpx.Client, dict[str, str], dict]
         "a2": seed_document(backends, agency="tinh-a", title="Tờ trình", pages=["zqatwomark"],
                             issued_date="2010-06-01"),
         "b1": seed_document(backends, agency="tinh-b", title="Công văn B", pages=["zqbonemark"]),
+        "pub": seed_document(backends, agency="tinh-a", title="Thông báo công khai", visibility="public",
+                             pages=["zqpubmark page one", "page two"]),
     }
     cat = open_catalog(settings)
     tokens = {name: add_user(cat, name, agency, role)[1] for name, agency, role in (
@@ -166,3 +168,30 @@ def test_dossier_and_disposition_screens(site) -> None:
     assert approved.status_code == 303
     after = client.get("/dossiers/HS-UI", headers=cookie)
     assert "đã tiêu hủy" in after.text and 'id="edit-dossier"' not in after.text
+
+
+def test_users_of_other_agencies_get_stamped_copies_never_the_original(site) -> None:
+    import io
+
+    import pypdfium2 as pdfium
+
+    client, tokens, docs = site
+    doc = docs["pub"]
+    own = client.get(f"/api/documents/{doc.id}/original", headers=_h(tokens, "officer-a"))
+    assert own.status_code == 200 and own.content.startswith(b"\x89PNG") and "X-Records-Copy" not in own.headers
+    for path in ("original", "pdf"):
+        copy = client.get(f"/api/documents/{doc.id}/{path}", headers=_h(tokens, "officer-b"))
+        assert copy.status_code == 200 and copy.headers["content-type"] == "application/pdf"
+        assert copy.headers["x-records-copy"] == "stamped" and ".copy.pdf" in copy.headers["content-disposition"]
+        assert copy.content != own.content
+        pdf = pdfium.PdfDocument(io.BytesIO(copy.content))
+        assert len(pdf) == 2
+        for page in pdf:
+            text = page.get_textpage().get_text_range()
+            assert "COPY - BAN SAO" in text and "issued to officer-b (tinh-b) on" in text, text
+    entries = client.get("/api/audit", params={"target": doc.id, "action": "download"},
+                         headers=_h(tokens, "admin1")).json()["entries"]
+    whats = {(e["user"], e["detail"].get("what")) for e in entries}
+    assert {("officer-a", "original"), ("officer-b", "copy")} <= whats
+    assert any(e["detail"].get("requested") == "original" and e["detail"].get("stamped_for", "").startswith(
+        "officer-b (tinh-b)") for e in entries)
