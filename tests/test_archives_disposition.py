@@ -123,6 +123,10 @@ def test_two_admin_disposition_destroys_only_the_expired_unheld_dossier(mode, tm
         # A tombstone tells users who may see the dossier that it existed and was destroyed, and under which record.
         tomb = _search(env, "officer1", "HS-EXP destroyed")
         assert [h["title"] for h in tomb["hits"]][:1] == ["[destroyed] Hồ sơ HS-EXP"]
+        _cli(env, "reindex")  # the index is derived: tombstones come back from the dossier records
+        assert [h["title"] for h in _search(env, "officer1", "HS-EXP destroyed")["hits"]][:1] == \
+            ["[destroyed] Hồ sơ HS-EXP"]
+        assert _search(env, "officer1", "zqexp0mark")["total"] == 0
         assert _json(env, "dossier", "show", "HS-EXP")["state"] == "destroyed"
         refused = _cli(env, "show", docs["EXP"][0], check=False)
         assert refused.returncode == 2
