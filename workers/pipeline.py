@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from dataclasses import asdict
 
-from documents.errors import NotFound
+from documents.errors import NotFound, ProcessingFailed
 from documents.model import (
     PIPELINE_VERSION,
     Manifest,
@@ -94,13 +94,13 @@ def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
     infos = [store.get_json(page_key(doc_id, n, "json")) for n in range(1, page_count + 1)]
     texts = [store.get_bytes(page_key(doc_id, n, "txt")).decode() for n in range(1, page_count + 1)]
     pdf = merge_pdfs([store.get_bytes(page_key(doc_id, n, "pdf")) for n in range(1, page_count + 1)])
-    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), pdf, "application/pdf")
     store.put_bytes(derivative_key(doc_id, "text.txt"), "\n\f\n".join(texts).encode(), "text/plain; charset=utf-8")
 
     confidences = [i["confidence"] for i in infos if i.get("confidence") is not None]
     ocr_confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
     extracted = extract_metadata(texts, _document_language(infos), ocr_confidence=ocr_confidence)
     _apply_supplied(manifest, extracted)
+    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), _archival(pdf, manifest), "application/pdf")
     manifest.pages = [page_from_dict(i) for i in infos]
     manifest.status, manifest.error = "processed", None
     manifest.pipeline_version = PIPELINE_VERSION
@@ -111,6 +111,19 @@ def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
     log.info(json.dumps({"event": "assemble", "doc": doc_id, "pages": page_count,
                          "seconds": round(time.monotonic() - started, 3)}))
     return manifest
+
+
+def _archival(pdf: bytes, manifest: Manifest) -> bytes:
+    """The searchable PDF as PDF/A-2b (archives.pdfa; about 2 ms a document). Should the conversion fail, the
+    plain PDF is kept (the export converts again) rather than failing the document."""
+    from archives.pdfa import to_pdfa
+
+    try:
+        return to_pdfa(pdf, title=manifest.metadata.title, language=manifest.metadata.language,
+                       author=manifest.metadata.issuing_body)
+    except ProcessingFailed as exc:
+        log.warning(json.dumps({"event": "pdfa_failed", "doc": manifest.id, "reason": exc.reason}))
+        return pdf
 
 
 def fail(backends: Backends, doc_id: str, reason: str) -> Manifest:
