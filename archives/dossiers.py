@@ -128,7 +128,18 @@ def _main_language(manifests) -> str | None:
     return max(set(langs), key=langs.count) if langs else None
 
 
-def visible_dossiers(editor: Editor, fonds: str | None = None, agency: str | None = None) -> list[Dossier]:
-    """The dossiers the editor may see (optionally of one fonds or agency), by id."""
-    return [d for d in list_dossiers(editor.backends.store, agency=agency, fonds=fonds)
-            if can_see_dossier(editor.principal, d)]
+def visible_dossiers(editor: Editor, fonds: str | None = None, agency: str | None = None,
+                     query: str | None = None) -> list[Dossier]:
+    """The dossiers the editor may see (optionally of one fonds or agency, or whose code, title, keywords or
+    paper code hold `query`, ignoring case and Vietnamese marks), by id."""
+    from index.folding import fold
+
+    wanted = fold(query.strip()) if query and query.strip() else None
+    out = []
+    for d in list_dossiers(editor.backends.store, agency=agency, fonds=fonds):
+        if not can_see_dossier(editor.principal, d):
+            continue
+        if wanted and wanted not in fold(" ".join([d.display_code, d.title, d.paper_code or "", *d.keywords])):
+            continue
+        out.append(d)
+    return out

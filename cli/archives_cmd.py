@@ -56,6 +56,7 @@ def add_parser(sub) -> None:
     ls = ds.add_parser("list", help="dossiers you may see")
     ls.add_argument("--fonds")
     ls.add_argument("--agency")
+    ls.add_argument("--query", help="words of the code, title, keywords or paper code (marks and case ignored)")
     ad = ds.add_parser("add", help="move documents into the dossier (each move is a revision of the document)")
     ad.add_argument("code")
     ad.add_argument("documents", nargs="+", metavar="ID")
@@ -128,7 +129,7 @@ def run_dossier(args: argparse.Namespace) -> int:
         cmd = args.dossier_cmd
         if cmd == "list":
             views = [dossiers.dossier_view(store, d)
-                     for d in dossiers.visible_dossiers(editor, fonds=args.fonds, agency=args.agency)]
+                     for d in dossiers.visible_dossiers(editor, fonds=args.fonds, agency=args.agency, query=args.query)]
             if args.json:
                 print_json(views)
             for v in [] if args.json else views:

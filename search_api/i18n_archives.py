@@ -9,6 +9,7 @@ ARCHIVE_MESSAGES: dict[str, dict[str, str]] = {
     "fonds": {"en": "Fonds", "vi": "Phông lưu trữ"},
     "all_fonds": {"en": "All fonds", "vi": "Tất cả phông"},
     "filter": {"en": "Filter", "vi": "Lọc"},
+    "dossier_query": {"en": "Code, title, keywords", "vi": "Mã, tiêu đề, từ khóa"},
     "code": {"en": "Code", "vi": "Mã hồ sơ"},
     "dossier_title": {"en": "Title", "vi": "Tiêu đề hồ sơ"},
     "retention": {"en": "Retention", "vi": "Thời hạn bảo quản"},

@@ -368,6 +368,10 @@ def test_archive_endpoints_for_every_role_and_agency(world: World) -> None:
             want = 404 if not visible else 409 if (doc.agency == agency and role != "clerk") else 403
             if r.status_code != want:
                 world.leaks.append(f"{role}@{agency} place {doc.metadata.title}: {r.status_code} (want {want})")
+        r = world.client.put("/api/retention", headers=auth, json={"doc_type": "permit", "period": None})
+        world.checks += 1
+        if (r.status_code == 200) != (role == "admin"):
+            world.leaks.append(f"{role}@{agency} PUT /api/retention: {r.status_code}")
         for path in ("/api/disposition", "/api/disposition/proposals", "/api/destructions"):
             r = world.get(token, path)
             world.checks += 1

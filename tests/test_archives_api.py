@@ -76,6 +76,17 @@ def test_dossier_lifecycle_over_the_api(site) -> None:
     assert client.get("/api/dossiers/HS-01", headers=h("clerk-a")).status_code == 200
     listed = {d["code"] for d in client.get("/api/dossiers", headers=h("officer-b")).json()["dossiers"]}
     assert listed == {"HS-01"}
+    found = client.get("/api/dossiers", params={"q": "GIAO DAT"}, headers=h("officer-a")).json()["dossiers"]
+    assert [d["code"] for d in found] == ["HS-01"]
+    # The agency's schedule gives new dossiers their retention.
+    rule = {"dossier": "HS-TD-*", "period": 10}
+    assert client.put("/api/retention", json=rule, headers=h("officer-a")).status_code == 403
+    assert client.put("/api/retention", json=rule, headers=h("admin1")).json()["dossiers"] == {"HS-TD-*": 10}
+    assert client.get("/api/retention", headers=h("clerk-a")).json()["dossiers"] == {"HS-TD-*": 10}
+    assert client.get("/api/retention", headers=h("officer-b")).json()["dossiers"] == {}
+    scheduled = client.post("/api/dossiers", json={"code": "HS-TD-1", "title": "Theo danh mục"},
+                            headers=h("officer-a")).json()
+    assert scheduled["retention"] == 10 and scheduled["retention_source"] == "schedule"
     assert client.patch("/api/dossiers/HS-01", json={"title": "x"}, headers=h("officer-b")).status_code == 403
 
     # Moving documents into the dossier is a revision of each document; another agency's document is refused.

@@ -127,10 +127,46 @@ def fonds_add(request: Request, principal: PrincipalDep, state: StateDep, new: N
 
 @router.get("/dossiers", summary="Dossiers you may see")
 def dossiers_list(request: Request, principal: PrincipalDep, state: StateDep, fonds: str | None = Query(None),
-                  agency: str | None = Query(None)) -> dict:
-    """Your agency's dossiers and public dossiers of other agencies (clerks: their agency's only)."""
+                  agency: str | None = Query(None), q: str | None = Query(None, max_length=200)) -> dict:
+    """Your agency's dossiers and public dossiers of other agencies (clerks: their agency's only); `q` keeps those
+    whose code, title, keywords or paper code hold these words (marks and case ignored)."""
     ed = editor(state, request, principal)
-    return {"dossiers": [dossier_view(state.backends.store, d) for d in visible_dossiers(ed, fonds, agency)]}
+    return {"dossiers": [dossier_view(state.backends.store, d) for d in visible_dossiers(ed, fonds, agency, q)]}
+
+
+class RetentionRule(BaseModel):
+    """One rule of the agency's retention schedule: a period for a document type, a dossier code (pattern) or
+    the default; `period` null removes the rule."""
+
+    period: str | int | None = Field(..., description="'permanent', years, or null")
+    doc_type: str | None = None
+    dossier: str | None = Field(None, max_length=100)
+    default: bool = False
+
+
+@router.get("/retention", summary="Your agency's retention schedule")
+def retention_get(principal: PrincipalDep, state: StateDep) -> dict:
+    """Periods by document type, by dossier code pattern, and the default."""
+    from archives.retention import get_schedule
+
+    if not principal.agency:
+        raise forbidden("no agency")
+    return get_schedule(state.backends.store, principal.agency).to_dict()
+
+
+@router.put("/retention", summary="Set one rule of your agency's retention schedule (admins)")
+def retention_set(request: Request, principal: PrincipalDep, state: StateDep, rule: RetentionRule) -> dict:
+    """Applied to dossiers created from now on and to dossiers without a retention of their own."""
+    from archives.access import can_manage_archive
+    from archives.retention import set_rule
+
+    if not principal.agency or not can_manage_archive(principal, principal.agency):
+        raise forbidden("only administrators change the retention schedule")
+    schedule = set_rule(state.backends.store, principal.agency, doc_type=rule.doc_type, dossier=rule.dossier,
+                        default=rule.default, period=rule.period)
+    state.audit(request, principal, "retention.set", rule.doc_type or rule.dossier or "default", principal.agency,
+                period=rule.period)
+    return schedule.to_dict()
 
 
 @router.post("/dossiers", status_code=201, summary="Create a dossier (officers, admins)")

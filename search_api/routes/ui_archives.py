@@ -43,15 +43,15 @@ def _back(path: str, note: str = "") -> RedirectResponse:
 
 
 @router.get("/dossiers")
-def dossiers_page(request: Request, state: StateDep, fonds: str = "") -> Response:
+def dossiers_page(request: Request, state: StateDep, fonds: str = "", q: str = "") -> Response:
     """Dossiers the user may see, and a form to create one (officers and admins)."""
     user = ui_user(request, state)
     if user is None:
         return _to_login(request)
     ed = editor(state, request, user.principal)
-    views = [dossier_view(state.backends.store, d) for d in visible_dossiers(ed, fonds or None)]
+    views = [dossier_view(state.backends.store, d) for d in visible_dossiers(ed, fonds or None, None, q[:200])]
     return render(request, "dossiers.html", {
-        "dossiers": views, "fonds": visible_fonds(ed), "fonds_filter": fonds,
+        "dossiers": views, "fonds": visible_fonds(ed), "fonds_filter": fonds, "q": q,
         "may_create": can_edit_dossier(user.principal, user.agency), "levels": ACCESS_LEVELS}, user=user)
 
 
