@@ -82,7 +82,8 @@ def dossier_page(request: Request, state: StateDep, code: str, done: str = "") -
 
     docs = [m for m in dossier_manifests(state.backends.store, dossier) if can_view(user.principal, m)]
     return render(request, "dossier.html", {
-        "d": dossier_view(state.backends.store, dossier), "docs": docs, "done": done, "levels": ACCESS_LEVELS,
+        "d": dossier_view(state.backends.store, dossier), "raw": dossier, "docs": docs, "done": done,
+        "levels": ACCESS_LEVELS,
         "may_edit": can_edit_dossier(user.principal, dossier.agency) and not dossier.destroyed,
         "may_hold": can_manage_archive(user.principal, dossier.agency) and not dossier.destroyed}, user=user)
 
