@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,15 @@ class ImportSummary:
     already_present: list[str] = field(default_factory=list)
 
 
+_DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 def _load(path: Path) -> tuple[Path, dict, dict | None, dict]:
+    if not path.is_dir():
+        raise InvalidPackage(f"{path} is not a directory holding a bag")
+    links = [p for p in path.rglob("*") if p.is_symlink()]
+    if links:  # a link could make the import read files from outside the bag
+        raise InvalidPackage(f"the bag holds symbolic links ({links[0].relative_to(path)}); refusing it")
     try:
         bag = bagit.Bag(str(path))
         bag.validate(processes=1)
@@ -76,7 +85,7 @@ def import_package(editor: Editor, path: Path) -> ImportSummary:
     for folder in folders:
         manifest = Manifest.from_dict(json.loads((folder / "manifest.json").read_text()))
         original = folder / f"original.{manifest.original.ext}"
-        if manifest.id != folder.name or not original.is_file():
+        if not _DOC_ID.match(folder.name) or manifest.id != folder.name or not original.is_file():
             raise InvalidPackage(f"document folder {folder.name} does not hold its manifest and original")
         if hashlib.sha256(original.read_bytes()).hexdigest() != manifest.original.sha256:
             raise InvalidPackage(f"the original of {folder.name} does not match the sha256 recorded at ingest")

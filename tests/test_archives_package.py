@@ -149,6 +149,12 @@ def test_import_package_round_trip(exported) -> None:
     assert refused.returncode == 2 and "does not validate" in refused.stderr
     assert not (base / "target" / "store" / "documents").exists()
 
+    linked = base / "linked"
+    shutil.copytree(out, linked)
+    (linked / "data" / "documents" / ids[0] / "secret.txt").symlink_to("/etc/hostname")
+    refused = run_records(["import-package", str(linked)], target, check=False)
+    assert refused.returncode == 2 and "symbolic links" in refused.stderr
+
     result = records_json(["import-package", str(out)], target)
     assert sorted(result["imported"]) == ids and result["already_present"] == []
     for doc_id in ids:
