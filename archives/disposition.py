@@ -15,7 +15,7 @@ from typing import Any
 from archives.access import can_dispose
 from archives.dossiers import dossier_view, visible_dossier, visible_dossiers
 from archives.model import PERMANENT, ArchiveConflict, Dossier, InvalidRecord, check_date, check_text
-from archives.removal import remove_document_objects
+from archives.removal import document_objects, remove_document_objects
 from archives.repository import get_dossier, put_dossier
 from archives.tombstones import tombstone_doc
 from changes.core import ChangeRefused, Editor
@@ -177,64 +177,98 @@ def reject(editor: Editor, proposal_id: str, note: str) -> Proposal:
 
 def approve(editor: Editor, proposal_id: str, note: str | None = None) -> dict[str, Any]:
     """A second administrator approves: every dossier is checked again (a hold placed since the proposal stops
-    everything), then destroyed; returns the destruction record."""
-    proposal = _decide(editor, proposal_id, "approve")
+    everything), then destroyed; returns the destruction record.
+
+    The record is written before anything is removed and after each document, each document's objects with their
+    sha256 listed before they are deleted; an approval interrupted half-way (a store outage) is finished by
+    approving the same proposal again, and the record always accounts for every destroyed object."""
     store = editor.backends.store
-    dossiers = [get_dossier(store, d) for d in proposal.dossiers]
-    for dossier in dossiers:
-        problem = eligibility(store, dossier)
-        if problem:
-            editor.audit("denied", proposal.id, proposal.agency, attempted="disposition.approve", why=problem)
-            raise ArchiveConflict(f"{problem}; nothing was destroyed")
-    record_id = _new_id("D")
-    now = now_iso()
-    record: dict[str, Any] = {
-        "id": record_id, "agency": proposal.agency, "proposal": proposal.id, "reason": proposal.reason,
-        "proposed_by": proposal.proposed_by, "proposed_at": proposal.proposed_at,
-        "approved_by": editor.principal.user, "approved_at": now, "note": check_text(note, "notes"),
-        "dossiers": [],
-    }
-    # The proposal is marked approved (naming the record) before anything is removed, so an interrupted
-    # approval is visible and the record that follows can be traced to it.
-    proposal.status, proposal.decided_by, proposal.decided_at = "approved", editor.principal.user, now
-    proposal.decision_note, proposal.record = record["note"], record_id
-    store.put_json(f"{PROPOSALS}{proposal.id}.json", proposal.to_dict())
-    for dossier in dossiers:
-        record["dossiers"].append(_destroy_dossier(editor, dossier, record_id))
+    proposal = get_proposal(editor, proposal_id)
+    record = _unfinished_record(store, proposal)
+    if record is None:
+        proposal = _decide(editor, proposal_id, "approve")
+        dossiers = [get_dossier(store, d) for d in proposal.dossiers]
+        for dossier in dossiers:
+            problem = eligibility(store, dossier)
+            if problem:
+                editor.audit("denied", proposal.id, proposal.agency, attempted="disposition.approve", why=problem)
+                raise ArchiveConflict(f"{problem}; nothing was destroyed")
+        now = now_iso()
+        record = {
+            "id": _new_id("D"), "agency": proposal.agency, "proposal": proposal.id, "reason": proposal.reason,
+            "proposed_by": proposal.proposed_by, "proposed_at": proposal.proposed_at,
+            "approved_by": editor.principal.user, "approved_at": now, "note": check_text(note, "notes"),
+            "state": "destroying", "dossiers": [_dossier_entry(store, d) for d in dossiers],
+        }
+        store.put_json(f"{RECORDS}{record['id']}.json", record)
+        proposal.status, proposal.decided_by, proposal.decided_at = "approved", editor.principal.user, now
+        proposal.decision_note, proposal.record = record["note"], record["id"]
+        store.put_json(f"{PROPOSALS}{proposal.id}.json", proposal.to_dict())
+    elif not can_dispose(editor.principal, proposal.agency) or editor.principal.user == proposal.proposed_by:
+        raise ChangeRefused(f"only a second administrator of {proposal.agency} may finish this disposition")
+    for entry in record["dossiers"]:
+        _destroy_dossier(editor, store, record, entry)
+    record["state"] = "complete"
     record["destroyed_at"] = now_iso()
     record["object_count"] = sum(len(doc["objects"]) for d in record["dossiers"] for doc in d["documents"])
-    store.put_json(f"{RECORDS}{record_id}.json", record)
-    editor.audit("disposition.approve", proposal.id, proposal.agency, record=record_id,
+    store.put_json(f"{RECORDS}{record['id']}.json", record)
+    editor.audit("disposition.approve", proposal.id, proposal.agency, record=record["id"],
                  dossiers=proposal.dossiers, objects=record["object_count"])
     return record
 
 
-def _destroy_dossier(editor: Editor, dossier: Dossier, record_id: str) -> dict[str, Any]:
-    store = editor.backends.store
+def _unfinished_record(store, proposal: Proposal) -> dict[str, Any] | None:
+    """The destruction record of an approved proposal whose destruction did not finish, else None."""
+    if proposal.status != "approved" or not proposal.record:
+        return None
+    try:
+        record = store.get_json(f"{RECORDS}{proposal.record}.json")
+    except NotFound:
+        return None
+    return record if record.get("state") == "destroying" else None
+
+
+def _dossier_entry(store, dossier: Dossier) -> dict[str, Any]:
+    """What the record says of a dossier, taken before anything of it is removed."""
     view = dossier_view(store, dossier)
-    entry: dict[str, Any] = {
-        "id": dossier.id, "code": dossier.display_code, "title": dossier.title, "fonds": dossier.fonds,
-        "retention": view["effective_retention"], "expires_on": view["expires_on"],
-        "start_date": view["start_date"], "end_date": view["end_date"], "documents": [],
-    }
+    return {"id": dossier.id, "code": dossier.display_code, "title": dossier.title, "fonds": dossier.fonds,
+            "retention": view["effective_retention"], "expires_on": view["expires_on"],
+            "start_date": view["start_date"], "end_date": view["end_date"], "documents": []}
+
+
+def _destroy_dossier(editor: Editor, store, record: dict[str, Any], entry: dict[str, Any]) -> None:
+    """Destroy the dossier's documents not yet destroyed, keeping the record up to date, then mark the dossier."""
     from documents.model import Manifest, manifest_key
 
+    dossier = get_dossier(store, entry["id"])
+    done = {d["id"]: d for d in entry["documents"]}
     for doc_id in list(dossier.documents):
-        try:
-            manifest = Manifest.from_dict(store.get_json(manifest_key(doc_id)))
-            about = {"title": manifest.metadata.title, "doc_number": manifest.metadata.doc_number,
-                     "issued_date": manifest.metadata.issued_date, "original": manifest.original.filename,
-                     "original_sha256": manifest.original.sha256}
-        except NotFound:
-            about = {}
+        doc = done.get(doc_id)
+        if doc is None:
+            try:
+                manifest = Manifest.from_dict(store.get_json(manifest_key(doc_id)))
+                about = {"title": manifest.metadata.title, "doc_number": manifest.metadata.doc_number,
+                         "issued_date": manifest.metadata.issued_date, "original": manifest.original.filename,
+                         "original_sha256": manifest.original.sha256}
+            except NotFound:
+                about = {}
+            doc = {"id": doc_id, **about, "objects": [o.to_dict() for o in document_objects(editor.backends, doc_id)],
+                   "removed": False}
+            entry["documents"].append(doc)
+            store.put_json(f"{RECORDS}{record['id']}.json", record)  # listed before deleted
+        if doc["removed"]:
+            continue
+        listed = {o["key"] for o in doc["objects"]}
         removed = remove_document_objects(editor.backends, doc_id)
-        entry["documents"].append({"id": doc_id, **about, "objects": [r.to_dict() for r in removed]})
-        editor.audit("destroy", doc_id, dossier.agency, record=record_id, dossier=dossier.id,
-                     objects=len(removed))
-    dossier.destroyed = {"record": record_id, "at": now_iso()}
-    put_dossier(store, dossier)
+        doc["objects"] += [r.to_dict() for r in removed if r.key not in listed]  # written since it was listed
+        doc["removed"] = True
+        store.put_json(f"{RECORDS}{record['id']}.json", record)
+        editor.audit("destroy", doc_id, dossier.agency, record=record["id"], dossier=dossier.id,
+                     objects=len(doc["objects"]))
+    if not dossier.destroyed:
+        dossier.destroyed = {"record": record["id"], "at": now_iso()}
+        put_dossier(store, dossier)
     editor.backends.index.upsert([tombstone_doc(dossier)])
-    return entry
 
 
 def get_record(editor: Editor, record_id: str) -> dict[str, Any]:

@@ -25,6 +25,20 @@ class RemovedObject:
         return asdict(self)
 
 
+def _hash(store, key: str) -> RemovedObject:
+    digest, size = hashlib.sha256(), 0
+    for chunk in store.open_stream(key):
+        digest.update(chunk)
+        size += len(chunk)
+    return RemovedObject(key=key, size=size, sha256=digest.hexdigest())
+
+
+def document_objects(backends, doc_id: str) -> list[RemovedObject]:
+    """Every stored object of `doc_id` with its size and sha256, without removing anything (what a record of a
+    removal lists before it happens)."""
+    return [_hash(backends.store, k) for k in backends.store.list(f"documents/{doc_id}/")]
+
+
 def remove_document_objects(backends, doc_id: str) -> list[RemovedObject]:
     """Delete every object of document `doc_id` from the store and its entry from the index.
 
@@ -38,10 +52,6 @@ def remove_document_objects(backends, doc_id: str) -> list[RemovedObject]:
         keys.append(manifest_key(doc_id))
     removed = []
     for key in keys:
-        digest, size = hashlib.sha256(), 0
-        for chunk in store.open_stream(key):
-            digest.update(chunk)
-            size += len(chunk)
+        removed.append(_hash(store, key))
         store.delete(key)
-        removed.append(RemovedObject(key=key, size=size, sha256=digest.hexdigest()))
     return removed
