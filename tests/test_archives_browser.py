@@ -50,6 +50,9 @@ def test_dossier_and_disposition_screens_in_chromium(tmp_path: Path) -> None:
                 move_to_dossier(local, doc.id, "HS-2014-GD")
             page.reload()
             expect(page.locator("#dossier-documents li")).to_have_count(2)
+            page.click("#dossier-documents li a >> nth=0")  # the document page links back to its dossier
+            page.click("#doc-dossier")
+            expect(page.locator("h1")).to_contain_text("HS-2014-GD")
             page.fill("#edit-dossier input[name=keywords]", "đất đai, giao đất")
             page.fill("#edit-dossier input[name=physical_condition]", "giấy ố vàng")
             page.click("#save-dossier")
