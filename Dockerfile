@@ -38,6 +38,7 @@ COPY workers ./workers
 COPY search_api ./search_api
 COPY catalog ./catalog
 COPY cli ./cli
+COPY changes ./changes
 RUN pip install --no-deps . && tesseract --list-langs
 
 USER records
