@@ -39,6 +39,7 @@ COPY search_api ./search_api
 COPY catalog ./catalog
 COPY cli ./cli
 COPY changes ./changes
+COPY archives ./archives
 RUN pip install --no-deps . && tesseract --list-langs
 
 USER records
