@@ -13,14 +13,16 @@ with the reasons of its failed pages.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -178,7 +180,8 @@ def start_job(doc_id: str) -> str:
         first = works[0]
         try:
             local = _original(backends, doc_id, manifest.original.ext, manifest.original.size)
-            _read_and_store(connection, backends, doc_id, local, 1, first.kind, first.lang, first.max_pixels)
+            with _page_time_limit():
+                _read_and_store(connection, backends, doc_id, local, 1, first.kind, first.lang, first.max_pixels)
             _log("start", doc_id, started, pages=1, jobs=0)
             return _assemble_and_finish(connection, backends, doc_id, 1, time.monotonic())
         finally:
@@ -201,6 +204,27 @@ def page_job(doc_id: str, first: int, last: int, kind: str, lang: str, max_pixel
     for number in range(first, last + 1):
         _read_and_store(connection, backends, doc_id, local, number, kind, lang, max_pixels)
     return last - first + 1
+
+
+@contextlib.contextmanager
+def _page_time_limit() -> Iterator[None]:
+    """This worker's page time limit (RECORDS_PAGE_TIMEOUT) on a page read inside a start job, whose own limit was
+    set by the process that enqueued it; the job's limit runs on afterwards. (Signals reach Python between calls:
+    a read in libtesseract is stopped by its own limit, ocr.tesseract.OCR_TIMEOUT_S, or when it returns.)"""
+
+    def expired(signum, frame) -> NoReturn:
+        raise JobTimeoutException(f"page read exceeded {page_timeout()} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    job_left = signal.alarm(page_timeout())
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        if job_left:
+            signal.alarm(max(1, round(job_left - (time.monotonic() - started))))
 
 
 def _read_and_store(connection, backends: Backends, doc_id: str, local: Path, number: int, kind: str, lang: str,
