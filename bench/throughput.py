@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -55,6 +56,12 @@ def bench_env(home: Path, redis_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECORDS_")}
     env.update(RECORDS_HOME=str(home), RECORDS_REDIS_URL=redis_url, OMP_THREAD_LIMIT="1", PYTHONPATH=str(REPO))
     return env
+
+
+def children_cpu() -> float:
+    """CPU seconds of every finished child of this process (and theirs: pool processes, work horses)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def records(args: list[str], env: dict[str, str]) -> dict:
@@ -123,6 +130,7 @@ def run_pipeline_with_intake(files: list[Path], copies: int, workers: int, redis
         deadline = time.monotonic() + 120
         while len(Worker.all(connection=conn)) < workers and time.monotonic() < deadline:
             time.sleep(0.2)
+        cpu = children_cpu()
         pages, elapsed = 0, 0.0
         for copy in range(copies):
             started = time.monotonic()
@@ -134,9 +142,11 @@ def run_pipeline_with_intake(files: list[Path], copies: int, workers: int, redis
             os.killpg(proc.pid, signal.SIGTERM)
         for proc in procs:
             proc.wait(timeout=120)
+    # Workers' CPU counts from their start (model loading included), the ingest commands' too.
+    cpu = children_cpu() - cpu
     print(f"  {workers} worker(s), intake included: {pages} pages in {elapsed:.1f} s", file=sys.stderr, flush=True)
     return {"workers": workers, "pages": pages, "seconds": round(elapsed, 1),
-            "pages_per_minute": round(pages * 60 / elapsed, 1)}
+            "pages_per_minute": round(pages * 60 / elapsed, 1), "cpu_s_per_page": round(cpu / pages, 3)}
 
 
 def make_dossier(samples: list[tuple[Path, str, int]], pages: int, scratch: Path) -> Path:
@@ -156,14 +166,15 @@ def run_in_process(files: list[Path], copies: int, cores: int, scratch: Path) ->
     env = bench_env(scratch / "home-embedded", "")
     env.pop("RECORDS_REDIS_URL")
     env["RECORDS_WORKERS"] = str(cores)
-    pages, elapsed = 0, 0.0
+    pages, elapsed, cpu = 0, 0.0, children_cpu()
     for copy in range(copies):
         started = time.monotonic()
         summary = records(["ingest", *map(str, files), "--agency", f"bench-{copy}"], env)
         elapsed += time.monotonic() - started
         pages += sum(d["pages"] or 0 for d in summary["documents"] if d["status"] == "processed")
+    cpu = children_cpu() - cpu
     return {"processes": cores, "pages": pages, "seconds": round(elapsed, 1),
-            "pages_per_minute": round(pages * 60 / elapsed, 1)}
+            "pages_per_minute": round(pages * 60 / elapsed, 1), "cpu_s_per_page": round(cpu / pages, 3)}
 
 
 def page_images(samples: list[tuple[Path, str, int]], scratch: Path) -> list[tuple[Path, str]]:
@@ -298,6 +309,8 @@ def main() -> int:
           f"in-process pool is: {same['pages']} pages in {same['seconds']} s = {same['pages_per_minute']} pages/min")
     print(f"in-process pool, {cores} processes: {embedded['pages']} pages in {embedded['seconds']} s = "
           f"{embedded['pages_per_minute']} pages/min")
+    print(f"CPU seconds a page, all processes, intake included: RQ {same['cpu_s_per_page']}, in-process "
+          f"{embedded['cpu_s_per_page']}")
     print(f"plain tesseract, {cores} processes: {baseline['pages']} pages in {baseline['seconds']} s = "
           f"{baseline['pages_per_minute']} pages/min")
     if "speedup_2_vs_1" in result:

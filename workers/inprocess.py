@@ -29,7 +29,9 @@ from workers.services import Services
 from workers.stages import PageWork, ocr_page, start_document
 
 log = logging.getLogger("records.inprocess")
-IN_FLIGHT_PER_WORKER = 2
+# Pages handed to the pool ahead of its processes: enough that they keep reading while this process stores an
+# incoming document and counts its pages (its writes wait for the disk). A queued page is only its PageWork.
+IN_FLIGHT_PER_WORKER = 4
 OpenServices = Callable[[Settings], Services]
 _services: dict[Settings, Services] = {}  # per pool process: the backends its pages are stored with
 
@@ -76,6 +78,9 @@ class InProcessQueue(JobQueue):
         totals: dict[str, int] = {}
         failed: set[str] = set()
         works = self._pages(doc_ids, backends, scratch, remaining, totals, on_done)
+        from ocr.tesseract import preload
+
+        preload()  # the pool's processes, forked from this one, share the models instead of each loading them
         pool = ProcessPoolExecutor(max_workers=self.workers)
         assembler = ThreadPoolExecutor(max_workers=1, thread_name_prefix="records-assemble")  # one index writer
         pending: dict[Future, PageWork] = {}
