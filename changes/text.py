@@ -132,8 +132,8 @@ def correct_text(editor: Editor, doc_id: str, page: int, new_text: str) -> Manif
 def _relayer_pdf(store, manifest: Manifest, page: int, words: list[dict], width: int, height: int) -> None:
     """The page's PDF with the corrected words as its text layer (the OCR one kept once as `NNNN.ocr.pdf`), and
     the searchable PDF rebuilt from the pages."""
+    from changes.pages import searchable_pdf
     from changes.pdflayer import relayer
-    from ocr import merge_pdfs
 
     doc_id = manifest.id
     try:
@@ -146,8 +146,7 @@ def _relayer_pdf(store, manifest: Manifest, page: int, words: list[dict], width:
     if not store.exists(page_key(doc_id, page, "ocr.pdf")):
         store.put_bytes(page_key(doc_id, page, "ocr.pdf"), pdf, "application/pdf")
     store.put_bytes(page_key(doc_id, page, "pdf"), new, "application/pdf")
-    pages = [store.get_bytes(page_key(doc_id, p.number, "pdf")) for p in manifest.pages]
-    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), merge_pdfs(pages), "application/pdf")
+    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), searchable_pdf(store, manifest), "application/pdf")
 
 
 def _words(store, doc_id: str, page: int) -> list[dict]:
