@@ -80,12 +80,30 @@ def _still_used_by(editor: Editor, manifest: Manifest) -> list[str]:
     return [d for d in manifest.superseded_by if store.exists(manifest_key(d))]
 
 
+def _held(editor: Editor, manifest: Manifest) -> str | None:
+    """Why the document's dossier keeps it from being destroyed (a legal hold), or None."""
+    if not manifest.dossier:
+        return None
+    from archives.repository import get_dossier
+
+    try:
+        dossier = get_dossier(editor.backends.store, manifest.dossier)
+    except NotFound:
+        return None
+    if dossier.legal_hold:
+        return f"its dossier {dossier.display_code} is under legal hold ({dossier.legal_hold.reason})"
+    return None
+
+
 def _purge(editor: Editor, manifest: Manifest) -> dict:
     store = editor.backends.store
     users = _still_used_by(editor, manifest)
     if users:
         raise ChangeRefused(f"documents {', '.join(users)} were made from this one and point to its original file: "
                             "purge them first")
+    held = _held(editor, manifest)
+    if held:
+        raise ChangeRefused(f"this document cannot be purged: {held}; it stays in the trash until the hold is lifted")
     tombstone = {"title": manifest.metadata.title, "file": manifest.original.filename,
                  "sha256": manifest.original.sha256, "trashed_at": manifest.trashed.at if manifest.trashed else None,
                  "trashed_by": manifest.trashed.by if manifest.trashed else None, "pages": len(manifest.pages)}
@@ -113,8 +131,8 @@ def purge_expired(editor: Editor, agency: str | None = None) -> list[dict]:
             continue
         if (agency and manifest.agency != agency) or not can_delete(editor.principal, manifest):
             continue
-        if _still_used_by(editor, manifest):
-            continue  # purged once the documents made from it are
+        if _still_used_by(editor, manifest) or _held(editor, manifest):
+            continue  # purged once the documents made from it are, or once the hold is lifted
         done.append(_purge(editor, manifest))
     return done
 

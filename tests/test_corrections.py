@@ -190,3 +190,22 @@ def test_split_and_merge_make_new_documents_pointing_to_the_original_pages(backe
     with pytest.raises(ChangeRefused, match="point to its original file"):
         purge_document(admin, doc.id)
     assert backends.store.exists(manifest_key(doc.id))
+
+
+def test_a_document_under_legal_hold_is_not_purged(backends, catalog) -> None:
+    """Trash is a correction, destruction is disposition: a document whose dossier is under legal hold stays in
+    the trash (restorable) until the hold is lifted."""
+    from archives.dossiers import create_dossier
+    from archives.holds import lift_hold, set_hold
+
+    admin = editor(backends, catalog, ADMIN)
+    create_dossier(admin, "HS-7", "Hồ sơ tranh chấp đất đai", agency="so-a")
+    doc = with_page_pdfs(backends, seed_document(backends, agency="so-a", title="Đơn khiếu nại", pages=["đơn"]))
+    edit_metadata(admin, doc.id, {"dossier": "HS-7"})
+    set_hold(admin, "HS-7", "vụ kiện 12/2026")
+    delete_document(admin, doc.id, days=0)
+    with pytest.raises(ChangeRefused, match="legal hold"):
+        purge_document(admin, doc.id)
+    assert backends.store.exists(manifest_key(doc.id))
+    lift_hold(admin, "HS-7", "vụ kiện đã xong")
+    assert purge_document(admin, doc.id)["id"] == doc.id
