@@ -95,6 +95,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lang_ara": {"en": "Arabic", "vi": "Tiếng Ả Rập"},
     "highlight_note": {"en": "Matches of “{q}” are highlighted on the page images.",
                        "vi": "Các từ khớp với “{q}” được tô sáng trên ảnh trang."},
+    "err_date_form": {"en": "{name} must be a date as yyyy-mm-dd or dd/mm/yyyy, not '{value}'",
+                      "vi": "{name}: '{value}' không đúng dạng ngày (yyyy-mm-dd hoặc dd/mm/yyyy)"},
+    "err_date_impossible": {"en": "{name}: '{value}' is not a real date (check the day and the month)",
+                            "vi": "{name}: '{value}' không phải là ngày có thật (hãy kiểm tra ngày và tháng)"},
+    "err_limit": {"en": "limit must be between 1 and {max}", "vi": "limit phải từ 1 đến {max}"},
+    "err_window": {"en": "only the first {window} results can be paged through (offset + limit ≤ {window}); "
+                         "narrow the search with more words or filters",
+                   "vi": "chỉ có thể xem {window} kết quả đầu tiên (offset + limit ≤ {window}); "
+                         "hãy thu hẹp tìm kiếm bằng thêm từ khóa hoặc bộ lọc"},
+    "err_sort": {"en": "sort must be one of {sorts}", "vi": "sort phải là một trong: {sorts}"},
+    "err_unknown_agency": {"en": "unknown agency: {names} (known agencies: {known})",
+                           "vi": "cơ quan không tồn tại: {names} (các cơ quan hiện có: {known})"},
 }
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from catalog.batches import create_batch, list_batches
+from catalog.users import list_agencies
 from documents.access import can_upload, check_visibility
 from documents.errors import NotFound
 from ingest.intake import LANGS, IngestOptions
@@ -59,7 +60,8 @@ async def upload(request: Request, principal: PrincipalDep, state: StateDep) -> 
     fields = {**request.query_params, **received.fields}
     try:
         visibility = fields.get("visibility") or "private"
-        shared = check_visibility(visibility, _split(fields.get("shared_with")), principal.agency or "")
+        shared = check_visibility(visibility, _split(fields.get("shared_with")), principal.agency or "",
+                                  known=list_agencies(state.catalog))
         lang = fields.get("lang") or state.settings.default_lang
         if lang not in LANGS:
             raise ApiError(422, "invalid", f"lang must be one of {', '.join(LANGS)}")

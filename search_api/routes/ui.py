@@ -24,7 +24,7 @@ from search_api.i18n import LANGS
 from search_api.routes.api_documents import page_words_json
 from search_api.searching import SearchParams, run_search
 from search_api.state import ApiState, StateDep
-from search_api.ui_render import LANG_COOKIE, render
+from search_api.ui_render import LANG_COOKIE, render, ui_lang
 
 router = APIRouter(include_in_schema=False)
 MAX_PAGES_SHOWN = 60
@@ -144,7 +144,7 @@ def search_page(
     try:
         result = run_search(state, request, user.principal, params)
     except ApiError as exc:
-        error, result = exc.message, None
+        error, result = exc.message_in(ui_lang(request)), None
     current = {
         "q": q,
         "agency": agency,
@@ -176,6 +176,7 @@ def search_page(
             "facet_param": facet_param,
             "facet_names": [f for f in FACETS if f != "year"],
         },
+        status=422 if error else 200,
         user=user,
     )
 
