@@ -89,6 +89,7 @@ class PageSummary:
     flags: list[PageFlag] = field(default_factory=list)
     text_edited: bool = False  # a person corrected this page's text (the OCR text is kept as a revision)
     source: PageSource | None = None  # set on pages of a split or merged document
+    sha256: dict[str, str] = field(default_factory=dict)  # derivative ("png", "txt", ...) -> hash when stored
 
 
 @dataclass
@@ -150,6 +151,7 @@ class Manifest:
     revisions: list[Revision] = field(default_factory=list)
     trashed: Trashed | None = None
     derived_from: list[str] = field(default_factory=list)  # documents a split or merge made this one from
+    derivatives: dict[str, str] = field(default_factory=dict)  # whole-document derivative name -> sha256 when stored
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
