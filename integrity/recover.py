@@ -3,14 +3,16 @@ data are found in the object store (the system of record) and run again. Jobs ar
 was in fact still running ends processed exactly once either way.
 
 Distributed mode: a document is re-enqueued when its manifest has not changed for longer than `older_than` seconds
-(the job timeout by default), or when Redis has no job for it any more and it is older than `GONE_AFTER` seconds
-(so a document whose start job is about to be enqueued by a running `ingest` is left alone). Embedded mode: every
+(the job timeout by default), or when Redis has no job for it any more and it is older than `gone_after()` seconds
+(`RECORDS_RECOVER_GONE_AFTER`, 30: a document whose start job is about to be enqueued by a running `ingest` is
+left alone). Embedded mode: every
 such document older than `older_than` is processed here and now.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +24,12 @@ from documents.model import Manifest, manifest_key
 log = logging.getLogger("records.recover")
 
 STALE_STATES = ("queued", "processing")
-GONE_AFTER = 30  # seconds: a document with no job in Redis this old was lost by the queue, not still being enqueued
+
+
+def gone_after() -> float:
+    """Seconds after which a document with no job in Redis was lost by the queue, not still being enqueued
+    (RECORDS_RECOVER_GONE_AFTER, default 30)."""
+    return float(os.environ.get("RECORDS_RECOVER_GONE_AFTER") or 30)
 
 
 @dataclass
@@ -74,7 +81,7 @@ def recover(backends, older_than: float | None = None) -> RecoverReport:
         report.checked += 1
         if isinstance(queue, RQQueue):
             in_flight = queue.in_flight(manifest.id)
-            if age > older_than or (not in_flight and age > min(older_than, GONE_AFTER)):
+            if age > older_than or (not in_flight and age > min(older_than, gone_after())):
                 candidates.append(manifest.id)
             elif in_flight:
                 report.left_running.append(manifest.id)

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from documents.errors import NotFound, RecordsError
+from documents.errors import NotFound, RecordsError, TransientBackendError
 
 
 class ApiError(Exception):
@@ -82,6 +82,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def records_not_found(request: Request, exc: NotFound):
         return respond(request, 404, "not_found", "no such document or object, or you are not allowed to see it")
+
+    @app.exception_handler(TransientBackendError)
+    async def backend_down(request: Request, exc: TransientBackendError):
+        # a server behind Records (object store, search index, queue) is down: 503, never 500 or 422
+        message = ApiError(503, "unavailable", f"a service Records needs is unavailable ({exc.reason}); "
+                           "nothing was changed — try again in a minute", key="err_backend_down",
+                           values={"reason": exc.reason}).message_in(request_lang(request))
+        return respond(request, 503, "unavailable", message, {"Retry-After": "30"})
 
     @app.exception_handler(RecordsError)
     async def records_error(request: Request, exc: RecordsError):

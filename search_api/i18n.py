@@ -105,6 +105,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "vi": "chỉ có thể xem {window} kết quả đầu tiên (offset + limit ≤ {window}); "
                          "hãy thu hẹp tìm kiếm bằng thêm từ khóa hoặc bộ lọc"},
     "err_sort": {"en": "sort must be one of {sorts}", "vi": "sort phải là một trong: {sorts}"},
+    "err_backend_down": {"en": "a service Records needs is unavailable ({reason}); nothing was changed — "
+                               "try again in a minute",
+                         "vi": "một dịch vụ mà hệ thống cần đang không hoạt động ({reason}); chưa có gì bị thay đổi "
+                               "— hãy thử lại sau một phút"},
+    "err_search_down": {"en": "search is unavailable right now (the search index does not answer); documents are "
+                              "still being received and will be searchable when it is back — try again in a minute",
+                        "vi": "hiện không tìm kiếm được (chỉ mục tìm kiếm không phản hồi); văn bản vẫn được tiếp "
+                              "nhận và sẽ tìm được khi chỉ mục hoạt động lại — hãy thử lại sau một phút"},
     "err_unknown_agency": {"en": "unknown agency: {names} (known agencies: {known})",
                            "vi": "cơ quan không tồn tại: {names} (các cơ quan hiện có: {known})"},
 }

@@ -9,6 +9,7 @@ from datetime import date
 from fastapi import Request
 
 from documents.access import Principal
+from documents.errors import TransientBackendError
 from index.base import MAX_RESULT_WINDOW, SORTS, SearchRequest, SearchResult
 from search_api.errors import ApiError
 from search_api.state import ApiState
@@ -73,7 +74,13 @@ def run_search(state: ApiState, request: Request | None, principal: Principal, p
                         doc_type=p.doc_type or None, language=p.language or None, date_from=date_from,
                         date_to=date_to, dossier=p.dossier or None, limit=p.limit, offset=p.offset, sort=p.sort)
     narrowed = principal.narrow(req)
-    result = SearchResult(total=0, hits=[], facets={}) if narrowed is None else state.backends.index.search(narrowed)
+    try:
+        result = (SearchResult(total=0, hits=[], facets={}) if narrowed is None
+                  else state.backends.index.search(narrowed))
+    except TransientBackendError as exc:
+        raise ApiError(503, "unavailable", "search is unavailable right now (the search index does not answer); "
+                       "documents are still being received and will be searchable when it is back — try again in "
+                       "a minute", headers={"Retry-After": "30"}, key="err_search_down") from exc
     filters = {k: v for k, v in asdict(p).items() if k not in ("q", "limit", "offset", "sort") and v}
     state.audit(request, principal, "search", None, None, q=p.q, filters=filters, total=result.total,
                 offset=p.offset or None)

@@ -140,11 +140,11 @@ def search_page(
         offset=(page - 1) * size,
         sort=sort,
     )
-    error = None
+    error, error_status = None, 200
     try:
         result = run_search(state, request, user.principal, params)
     except ApiError as exc:
-        error, result = exc.message_in(ui_lang(request)), None
+        error, error_status, result = exc.message_in(ui_lang(request)), exc.status, None
     current = {
         "q": q,
         "agency": agency,
@@ -176,7 +176,7 @@ def search_page(
             "facet_param": facet_param,
             "facet_names": [f for f in FACETS if f != "year"],
         },
-        status=422 if error else 200,
+        status=error_status,
         user=user,
     )
 
