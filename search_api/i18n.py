@@ -113,6 +113,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "still being received and will be searchable when it is back — try again in a minute",
                         "vi": "hiện không tìm kiếm được (chỉ mục tìm kiếm không phản hồi); văn bản vẫn được tiếp "
                               "nhận và sẽ tìm được khi chỉ mục hoạt động lại — hãy thử lại sau một phút"},
+    "err_too_many_signins": {"en": "too many failed sign-ins from your address; try again in {seconds} s",
+                             "vi": "đăng nhập sai quá nhiều lần từ địa chỉ của bạn; hãy thử lại sau {seconds} giây"},
     "err_unknown_agency": {"en": "unknown agency: {names} (known agencies: {known})",
                            "vi": "cơ quan không tồn tại: {names} (các cơ quan hiện có: {known})"},
 }

@@ -9,9 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from fault_support import make_batch
-
 from conftest import REPO, records_env, records_json, run_records
+from fault_support import make_batch
 
 QUERIES = ('"certificate of occupancy"', "Nguyen", "minutes", "copy")
 

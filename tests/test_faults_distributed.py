@@ -16,10 +16,10 @@ from unittest import mock
 
 import httpx
 import pytest
-from fault_support import PrivateRedis, TcpProxy, expected_ids, make_batch, tally
 
 from conftest import REPO, need, records_env, records_json, run_records
 from distributed_support import FAST, Workers, wait_for
+from fault_support import PrivateRedis, TcpProxy, expected_ids, make_batch, tally
 
 pytestmark = [pytest.mark.slow, pytest.mark.distributed]
 

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from fault_support import expected_ids, make_batch, tally
 
 from conftest import REPO, records_env, records_json, run_records
+from fault_support import expected_ids, make_batch, tally
 
 pytestmark = pytest.mark.slow
 

@@ -21,6 +21,7 @@ from search_api.docaccess import load_visible
 from search_api.errors import ApiError
 from search_api.highlight import matching_boxes
 from search_api.i18n import LANGS
+from search_api.ratelimit import client_of
 from search_api.routes.api_documents import page_words_json
 from search_api.searching import SearchParams, run_search
 from search_api.state import ApiState, StateDep
@@ -65,9 +66,17 @@ def login_page(request: Request, next: str = "/search") -> Response:
 
 @router.post("/login")
 def login(request: Request, state: StateDep, token: str = Form(""), next: str = Form("/search")) -> Response:
-    """Check the token and keep it in an HttpOnly cookie."""
+    """Check the token and keep it in an HttpOnly cookie. Failed attempts are limited per client (429)."""
+    client = client_of(request)
+    try:
+        state.signin_limiter.check(client)
+    except ApiError as exc:
+        return render(request, "login.html", {"next": _local_path(next), "failed": True,
+                                              "message": exc.message_in(ui_lang(request))},
+                      status=429, headers=exc.headers)
     user = authenticate(state.catalog, token.strip())
     if user is None:
+        state.signin_limiter.failed(client)
         return render(request, "login.html", {"next": _local_path(next), "failed": True}, status=401)
     state.audit(request, user.principal, "login", None, None)
     response = RedirectResponse(_local_path(next), status_code=303)
