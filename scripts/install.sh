@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 
 packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-osd
           poppler-utils python3-venv)
-extras=""
+lock=requirements/runtime.lock
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(redis-server chromium maven)
-  extras="[test]"
+  lock=requirements/test.lock
 fi
 
 missing=()
@@ -30,4 +30,7 @@ python=${PYTHON:-python3}
   echo "Records needs Python 3.11 or newer; set PYTHON=/path/to/python3.11" >&2; exit 1; }
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/pip install -q --disable-pip-version-check -e ".$extras"
+# Every Python dependency pinned to one version and checked against its sha256 (SECURITY.md says how to update
+# the lock files); then Records itself, whose dependencies the lock already holds.
+.venv/bin/pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+.venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
