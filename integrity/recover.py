@@ -3,7 +3,8 @@ data are found in the object store (the system of record) and run again. Jobs ar
 was in fact still running ends processed exactly once either way.
 
 Distributed mode: a document is re-enqueued when its manifest has not changed for longer than `older_than` seconds
-(the job timeout by default), or when Redis has no job for it any more and it is older than `gone_after()` seconds
+(the job timeout by default), or when Redis has no live job for it any more (none at all, or only orphans of a
+killed worker: see `RQQueue.alive`) and it is older than `gone_after()` seconds
 (`RECORDS_RECOVER_GONE_AFTER`, 30: a document whose start job is about to be enqueued by a running `ingest` is
 left alone). Embedded mode: every
 such document older than `older_than` is processed here and now.
@@ -80,7 +81,7 @@ def recover(backends, older_than: float | None = None) -> RecoverReport:
     for manifest, age in unfinished(backends):
         report.checked += 1
         if isinstance(queue, RQQueue):
-            in_flight = queue.in_flight(manifest.id)
+            in_flight = queue.alive(manifest.id)
             if age > older_than or (not in_flight and age > min(older_than, gone_after())):
                 candidates.append(manifest.id)
             elif in_flight:

@@ -71,6 +71,37 @@ def _all_processed(env: dict, ids: set[str]):
     return check
 
 
+def _unfinished_reasons(env: dict, ids: set[str]) -> list[str]:
+    """Documents not processed, with their state and reason (for the failure message)."""
+    from documents.errors import NotFound
+    from documents.model import Manifest, manifest_key
+
+    backends = _backends(env)
+    try:
+        out = []
+        for doc_id in sorted(ids):
+            try:
+                m = Manifest.from_dict(backends.store.get_json(manifest_key(doc_id)))
+            except NotFound:
+                out.append(f"{doc_id}: not stored")
+                continue
+            if m.status != "processed":
+                out.append(f"{doc_id}: {m.status} {m.error or ''}")
+        return out
+    finally:
+        backends.close()
+
+
+def _stored_count(backends) -> int:
+    """Documents with a manifest in the store (0 while the bucket does not exist yet)."""
+    from documents.errors import RecordsError
+
+    try:
+        return sum(1 for _ in backends.store.document_ids())
+    except RecordsError:
+        return 0
+
+
 def _final_tally(name: str, env: dict, ids: set[str]):
     backends = _backends(env)
     try:
@@ -81,7 +112,9 @@ def _final_tally(name: str, env: dict, ids: set[str]):
 
 def test_worker_sigkilled_20_times_loses_and_duplicates_nothing(tmp_path: Path, samples: Path, workers: Workers,
                                                                 redis_server: PrivateRedis) -> None:
-    env = _env(tmp_path / "home", redis_server)
+    # the workers' periodic recover every 10 s finds documents whose jobs a kill orphaned (taken off the queue but
+    # never recorded as started), which RQ's own abandoned-job handling cannot see
+    env = _env(tmp_path / "home", redis_server, RECORDS_RECOVER_INTERVAL="10", RECORDS_RECOVER_GONE_AFTER="5")
     paths = make_batch(tmp_path / "batch", samples, copies=6, ocr=("s_en_04.jpg", "s_ur_01.png", "s_vi_01.png"))
     ids = expected_ids(paths, "a")
     assert records_json(["status"], env)["indexed"] == 0  # creates the index before workers race to
@@ -102,7 +135,10 @@ def test_worker_sigkilled_20_times_loses_and_duplicates_nothing(tmp_path: Path, 
             fresh = f"w{kill + 2}"
             workers.start(fresh, env)
             alive.append(fresh)
-        wait_for(_all_processed(env, ids), 300, "every document to be processed after the kills", interval=2)
+        try:
+            wait_for(_all_processed(env, ids), 300, "every document to be processed after the kills", interval=2)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: {_unfinished_reasons(env, ids)}") from None
         result = _final_tally("worker SIGKILL x20", env, ids)
         assert (result.documents_in, result.processed, result.lost, result.duplicated) == (len(ids), len(ids), 0, 0)
         status = records_json(["status"], env)
@@ -186,15 +222,24 @@ def test_s3_stopped_mid_upload_batch_acknowledges_nothing_it_did_not_store(tmp_p
                                                                            redis_server: PrivateRedis) -> None:
     proxy = TcpProxy(need("RECORDS_TEST_S3_ENDPOINT"))
     env = _env(tmp_path / "home", redis_server, s3=proxy.url)
-    paths = make_batch(tmp_path / "batch", samples, copies=20, ocr=())
+    paths = make_batch(tmp_path / "batch", samples, copies=24, ocr=())
     ids = expected_ids(paths, "a")
     records_json(["status"], env)
     try:
         proc = subprocess.Popen([sys.executable, "-m", "cli.main", "ingest", str(tmp_path / "batch"), "--agency", "a",
                                  "--json"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
-        time.sleep(random.uniform(2.0, 3.5))  # part-way through storing the originals
+        direct = _backends({**env, "RECORDS_S3_ENDPOINT": need("RECORDS_TEST_S3_ENDPOINT")})
+        try:  # cut the store part-way through storing the originals: after 2 to 5 documents are in
+            goal, deadline = random.randint(2, 5), time.monotonic() + 120
+            while proc.poll() is None and time.monotonic() < deadline:
+                if _stored_count(direct) >= goal:
+                    break
+                time.sleep(0.05)
+        finally:
+            direct.close()
         proxy.cut()
+        assert proc.poll() is None, "the batch was stored before the cut: nothing was tested"
         out, err = proc.communicate(timeout=300)
         summary = json.loads(out) if out.strip() else None
         backends = _backends({**env, "RECORDS_S3_ENDPOINT": need("RECORDS_TEST_S3_ENDPOINT")})
@@ -239,3 +284,44 @@ def test_s3_stopped_mid_upload_batch_acknowledges_nothing_it_did_not_store(tmp_p
         workers.stop()
         _cleanup(env)
         proxy.close()
+
+
+def test_redis_down_uploads_and_ingest_refused_cleanly_then_run_once(tmp_path: Path, samples: Path, workers: Workers,
+                                                                    redis_server: PrivateRedis) -> None:
+    env = _env(tmp_path / "home", redis_server, RECORDS_RECOVER_INTERVAL="0")
+    paths = make_batch(tmp_path / "batch", samples, copies=3, ocr=())
+    ids = expected_ids(paths, "a")
+    records_json(["status"], env)
+    try:
+        redis_server.stop()
+        from catalog import add_user, open_catalog
+        from search_api.app import create_app
+        from search_api.testing import LiveServer
+
+        backends = _backends(env)
+        cat = open_catalog(backends.settings)
+        token = add_user(cat, "clerk", "a", "clerk")[1]
+        cat.close()
+        with LiveServer(create_app(backends.settings, backends=backends)) as server:
+            r = httpx.post(f"{server.url}/api/batches", headers={"Authorization": f"Bearer {token}"}, timeout=120,
+                           files={"files": ("x.pdf", paths[0].read_bytes(), "application/pdf")})
+            assert r.status_code == 503 and "Redis" in r.json()["error"]["message"], r.text  # refused cleanly
+            assert not any((backends.settings.home / "uploads").glob("*/*"))
+        backends.close()
+        # the command line refuses as cleanly: it names Redis and stores nothing
+        proc = run_records(["ingest", str(tmp_path / "batch"), "--agency", "a"], env, check=False)
+        assert proc.returncode == 2 and "Redis" in proc.stderr, proc.stderr
+        backends = _backends(env)
+        try:
+            assert list(backends.store.document_ids()) == []
+        finally:
+            backends.close()
+        redis_server.start()
+        records_json(["ingest", str(tmp_path / "batch"), "--agency", "a"], env)  # the same command, Redis back
+        workers.start("w1", env)
+        wait_for(_all_processed(env, ids), 240, "every document once Redis is back", interval=2)
+        result = _final_tally("Redis down, then recover", env, ids)
+        assert (result.processed, result.lost, result.duplicated) == (len(ids), 0, 0)
+    finally:
+        workers.stop()
+        _cleanup(env)

@@ -323,6 +323,28 @@ class RQQueue(JobQueue):
             requeued.extend(self.enqueue_documents([doc_id]))
         return requeued
 
+    def alive(self, doc_id: str) -> bool:
+        """True while some job of the document can still run: queued *in* its queue, started by a worker that is
+        still registered, scheduled, or deferred on a dependency that is itself alive. A job that only looks in
+        flight (its worker was killed between taking it off the queue and recording it as started, or a page job
+        lost that way leaves its assemble job deferred for ever) is orphaned: `recover` runs such documents again."""
+        ids = [start_job_id(doc_id), assemble_job_id(doc_id)]
+        return any(job is not None and self._job_alive(job, 0)
+                   for job in Job.fetch_many(ids, connection=self.connection))
+
+    def _job_alive(self, job: Job, depth: int) -> bool:
+        status = job.get_status(refresh=False)
+        if status == JobStatus.SCHEDULED:
+            return True
+        if status == JobStatus.QUEUED:
+            return self.connection.lpos(Queue.redis_queue_namespace_prefix + job.origin, job.id) is not None
+        if status == JobStatus.STARTED:
+            return bool(job.worker_name) and bool(self.connection.exists(f"rq:worker:{job.worker_name}"))
+        if status == JobStatus.DEFERRED and depth < 2:
+            return any(dep is not None and self._job_alive(dep, depth + 1)
+                       for dep in Job.fetch_many(job.dependency_ids, connection=self.connection))
+        return False
+
     def in_flight(self, doc_id: str) -> bool:
         """True while some job of the document is queued, running, deferred or scheduled."""
         active = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
