@@ -49,6 +49,17 @@ def verify_store(backends, *, repair: bool = False, on_document: Callable[[str],
         if on_document:
             on_document(doc_id)
         report.problems += _verify_document(backends, doc_id, indexed, repair, report)
+    for key in backends.store.list("documents/"):
+        parts = key.split("/")
+        if len(parts) == 3 and parts[1] not in in_store and parts[2].startswith("original."):
+            # an ingest stopped between storing the original and its manifest (store or disk failed, process
+            # killed): never acknowledged, invisible to users; the same ingest again completes it
+            problem = Problem(parts[1], parts[2], "stored original without a manifest (an ingest was interrupted "
+                                                  "while storing it): ingest the file again, or --repair removes it")
+            if repair:
+                backends.store.delete(key)
+                problem.repaired = True
+            report.problems.append(problem)
     for doc_id in sorted((indexed or set()) - in_store):
         problem = Problem(doc_id, "index", "in the search index but the store has no manifest for it")
         if repair:
