@@ -92,6 +92,26 @@ def _unfinished_reasons(env: dict, ids: set[str]) -> list[str]:
         backends.close()
 
 
+def _upload_refused(env: dict, path: Path, words: str) -> None:
+    """A clerk's upload through the API while a backend is down: 503 naming it, nothing spooled or stored."""
+    from catalog import add_user, open_catalog
+    from search_api.app import create_app
+    from search_api.testing import LiveServer
+
+    backends = _backends(env)
+    try:
+        cat = open_catalog(backends.settings)
+        token = add_user(cat, f"clerk-{time.monotonic_ns()}", "a", "clerk")[1]
+        cat.close()
+        with LiveServer(create_app(backends.settings, backends=backends)) as server:
+            r = httpx.post(f"{server.url}/api/batches", headers={"Authorization": f"Bearer {token}"}, timeout=120,
+                           files={"files": (path.name, path.read_bytes(), "application/pdf")})
+            assert r.status_code == 503 and words in r.json()["error"]["message"], r.text
+            assert not any((backends.settings.home / "uploads").glob("*/*"))  # the spooled upload is removed
+    finally:
+        backends.close()
+
+
 def _stored_count(backends) -> int:
     """Documents with a manifest in the store (0 while the bucket does not exist yet)."""
     from documents.errors import RecordsError
@@ -263,21 +283,7 @@ def test_s3_stopped_mid_upload_batch_acknowledges_nothing_it_did_not_store(tmp_p
         # no document is half-written: an original the store took just before it went down has no manifest, was
         # never acknowledged (that file was reported failed), and is completed by running the command again
         assert originals - stored <= refused_ids, "an acknowledged document lacks its manifest"
-        # the upload API refuses while the store is down: 503, nothing acknowledged
-        from catalog import add_user, open_catalog
-        from search_api.app import create_app
-        from search_api.testing import LiveServer
-
-        backends = _backends(env)
-        cat = open_catalog(backends.settings)
-        token = add_user(cat, "clerk", "a", "clerk")[1]
-        cat.close()
-        with LiveServer(create_app(backends.settings, backends=backends)) as server:
-            r = httpx.post(f"{server.url}/api/batches", headers={"Authorization": f"Bearer {token}"}, timeout=120,
-                           files={"files": ("x.pdf", paths[0].read_bytes(), "application/pdf")})
-            assert r.status_code == 503 and "unavailable" in r.json()["error"]["message"], r.text
-            assert not any((backends.settings.home / "uploads").glob("*/*"))  # spool removed
-        backends.close()
+        _upload_refused(env, paths[0], "unavailable")  # the upload API refuses while the store is down
         proxy.restore()
         # the clerk runs the same command again once the store is back; workers finish everything
         workers.start("w1", env)
@@ -302,20 +308,7 @@ def test_redis_down_uploads_and_ingest_refused_cleanly_then_run_once(tmp_path: P
     records_json(["status"], env)
     try:
         redis_server.stop()
-        from catalog import add_user, open_catalog
-        from search_api.app import create_app
-        from search_api.testing import LiveServer
-
-        backends = _backends(env)
-        cat = open_catalog(backends.settings)
-        token = add_user(cat, "clerk", "a", "clerk")[1]
-        cat.close()
-        with LiveServer(create_app(backends.settings, backends=backends)) as server:
-            r = httpx.post(f"{server.url}/api/batches", headers={"Authorization": f"Bearer {token}"}, timeout=120,
-                           files={"files": ("x.pdf", paths[0].read_bytes(), "application/pdf")})
-            assert r.status_code == 503 and "Redis" in r.json()["error"]["message"], r.text  # refused cleanly
-            assert not any((backends.settings.home / "uploads").glob("*/*"))
-        backends.close()
+        _upload_refused(env, paths[0], "Redis")  # refused cleanly
         # the command line refuses as cleanly: it names Redis and stores nothing
         proc = run_records(["ingest", str(tmp_path / "batch"), "--agency", "a"], env, check=False)
         assert proc.returncode == 2 and "Redis" in proc.stderr, proc.stderr
