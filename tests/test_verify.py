@@ -67,26 +67,34 @@ def test_flipped_bytes_are_found_and_only_the_derivative_is_repaired(tmp_path: P
     assert [h["id"] for h in hits] == [docs["scan.jpg"]]
 
 
-def test_index_drift_is_reported_and_repaired(tmp_path: Path, home: Path, samples: Path) -> None:
+def test_index_drift_and_orphans_are_reported_and_repaired(tmp_path: Path, home: Path, samples: Path) -> None:
     env = records_env(home)
-    pdf = tmp_path / "minutes.pdf"
-    shutil.copy(samples / "s_en_02.pdf", pdf)
-    doc_id = records_json(["ingest", str(pdf)], env)["documents"][0]["id"]
-    words = records_json(["show", doc_id], env)["text"].split()[:3]
-    manifest_path = home / "store" / "documents" / doc_id / "manifest.json"
-    saved = manifest_path.read_bytes()
-    manifest_path.unlink()  # an index entry without a manifest
+    for name in ("s_en_02.pdf", "s_vi_04.pdf"):
+        shutil.copy(samples / name, tmp_path / name)
+    docs = records_json(["ingest", str(tmp_path / "s_en_02.pdf"), str(tmp_path / "s_vi_04.pdf")], env)["documents"]
+    gone, kept = docs[0]["id"], docs[1]["id"]
+    words = records_json(["show", gone], env)["text"].split()[:3]
+    shutil.rmtree(home / "store" / "documents" / gone)  # the document left the store but not the index
+    orphan = home / "store" / "documents" / "0123456789abcdef01234567" / "original.pdf"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"%PDF-1.4 interrupted")  # an original whose manifest was never written
     code, found = _verify(env)
-    assert code == 1 and found["problems"] == [{"id": doc_id, "object": "index", "problem":
-                                                "in the search index but the store has no manifest for it"}]
+    assert code == 1 and sorted((p["id"], p["object"]) for p in found["problems"]) == sorted(
+        [(gone, "index"), ("0123456789abcdef01234567", "original.pdf")])
     code, mended = _verify(env, "--repair")
-    assert code == 0 and mended["problems"][0]["repaired"] is True
-    assert records_json(["search", " ".join(words)], env)["total"] == 0
+    assert code == 0 and all(p["repaired"] for p in mended["problems"])
+    assert records_json(["search", " ".join(words)], env)["total"] == 0 and not orphan.exists()
 
-    manifest_path.write_bytes(saved)  # the manifest is back: now it is missing from the index
+    from settings import Settings
+    from workers.backends import open_backends
+
+    backends = open_backends(Settings(home=home))
+    backends.index.delete([kept])  # a processed document missing from the index
+    backends.close()
     code, found = _verify(env)
-    assert code == 1 and found["problems"][0]["problem"] == "processed but missing from the search index"
+    assert code == 1 and found["problems"] == [{"id": kept, "object": "index",
+                                                "problem": "processed but missing from the search index"}]
     code, _ = _verify(env, "--repair")
     assert code == 0
-    assert records_json(["search", " ".join(words)], env)["total"] == 1
+    assert [h["id"] for h in records_json(["search", "", "--limit", "10"], env)["hits"]] == [kept]
     assert _verify(env) == (0, {"checked": 1, "ok": True, "problems": [], "unhashed": 0})
