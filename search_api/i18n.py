@@ -130,6 +130,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         ("application", "Application", "Đơn"),
         ("other", "Other document", "Văn bản khác"),
     )},
+    "err_date_form": {"en": "{name} must be a date as yyyy-mm-dd or dd/mm/yyyy, not '{value}'",
+                      "vi": "{name}: '{value}' không đúng dạng ngày (yyyy-mm-dd hoặc dd/mm/yyyy)"},
+    "err_date_impossible": {"en": "{name}: '{value}' is not a real date (check the day and the month)",
+                            "vi": "{name}: '{value}' không phải là ngày có thật (hãy kiểm tra ngày và tháng)"},
+    "err_limit": {"en": "limit must be between 1 and {max}", "vi": "limit phải từ 1 đến {max}"},
+    "err_window": {"en": "only the first {window} results can be paged through (offset + limit ≤ {window}); "
+                         "narrow the search with more words or filters",
+                   "vi": "chỉ có thể xem {window} kết quả đầu tiên (offset + limit ≤ {window}); "
+                         "hãy thu hẹp tìm kiếm bằng thêm từ khóa hoặc bộ lọc"},
+    "err_sort": {"en": "sort must be one of {sorts}", "vi": "sort phải là một trong: {sorts}"},
+    "err_backend_down": {"en": "a service Records needs is unavailable ({reason}); nothing was changed — "
+                               "try again in a minute",
+                         "vi": "một dịch vụ mà hệ thống cần đang không hoạt động ({reason}); chưa có gì bị thay đổi "
+                               "— hãy thử lại sau một phút"},
+    "err_search_down": {"en": "search is unavailable right now (the search index does not answer); documents are "
+                              "still being received and will be searchable when it is back — try again in a minute",
+                        "vi": "hiện không tìm kiếm được (chỉ mục tìm kiếm không phản hồi); văn bản vẫn được tiếp "
+                              "nhận và sẽ tìm được khi chỉ mục hoạt động lại — hãy thử lại sau một phút"},
+    "err_too_many_signins": {"en": "too many failed sign-ins from your address; try again in {seconds} s",
+                             "vi": "đăng nhập sai quá nhiều lần từ địa chỉ của bạn; hãy thử lại sau {seconds} giây"},
+    "err_unknown_agency": {"en": "unknown agency: {names} (known agencies: {known})",
+                           "vi": "cơ quan không tồn tại: {names} (các cơ quan hiện có: {known})"},
 }
 
 from search_api.i18n_archives import ARCHIVE_MESSAGES  # noqa: E402 (the archival screens' messages)
