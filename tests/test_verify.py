@@ -98,3 +98,25 @@ def test_index_drift_and_orphans_are_reported_and_repaired(tmp_path: Path, home:
     assert code == 0
     assert [h["id"] for h in records_json(["search", "", "--limit", "10"], env)["hits"]] == [kept]
     assert _verify(env) == (0, {"checked": 1, "ok": True, "problems": [], "unhashed": 0})
+
+
+def test_corrections_record_their_hashes_so_verify_still_passes(tmp_path: Path, home: Path, samples: Path) -> None:
+    """Corrected text and a rotated page are changes, not damage: each records the new hashes of what it rewrote
+    (page text, word boxes, page PDF, searchable PDF, full text), so verify stays clean and still finds real damage
+    on an edited document."""
+    env = records_env(home)
+    scan = tmp_path / "letter.jpg"
+    shutil.copy(samples / "s_en_04.jpg", scan)
+    [doc] = records_json(["ingest", str(scan)], env)["documents"]
+    corrected = tmp_path / "page1.txt"
+    corrected.write_text("Harbor View Road notice, corrected by a clerk\n", encoding="utf-8")
+    records_json(["text", doc["id"], "--page", "1", "--from", str(corrected)], env)
+    records_json(["rotate", doc["id"], "--page", "1", "--degrees", "180"], env)
+    records_json(["text", doc["id"], "--page", "1", "--from", str(corrected)], env)
+    code, report = _verify(env)
+    assert code == 0 and report["ok"] and report["problems"] == [], report
+
+    text = home / "store" / "documents" / doc["id"] / "text.txt"
+    _flip(text, 3)
+    code, found = _verify(env)
+    assert code == 1 and [(p["id"], p["object"]) for p in found["problems"]] == [(doc["id"], "text.txt")]
