@@ -89,6 +89,8 @@ class PageSummary:
     flags: list[PageFlag] = field(default_factory=list)
     text_edited: bool = False  # a person corrected this page's text (the OCR text is kept as a revision)
     source: PageSource | None = None  # set on pages of a split or merged document
+    # How the OCR models were chosen (ocr/choose.py): langs, how (strip/both/...), against, margin, scores.
+    language_choice: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -26,3 +26,5 @@ class PageOutput:
     thumb: bytes = b""
     pdf: bytes = b""
     seconds: float = 0.0
+    # How the OCR models were chosen (ocr/choose.py): langs, how, what they were weighed against, margin, scores.
+    language_choice: dict = field(default_factory=dict)

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-osd
+packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-osd
           poppler-utils python3-venv)
 extras=""
 if [[ "${1:-}" == "--test" ]]; then

@@ -57,7 +57,8 @@ def store_page(backends: Backends, doc_id: str, page) -> PageSummary:
     store.put_bytes(page_key(doc_id, n, "pdf"), page.pdf, "application/pdf")
     summary = PageSummary(number=n, method=page.method, lang=page.lang or page.language, width=page.width,
                           height=page.height, confidence=page.confidence, rotation=page.rotation,
-                          skew=round(page.skew, 2), chars=len(page.text), seconds=round(page.seconds, 3))
+                          skew=round(page.skew, 2), chars=len(page.text), seconds=round(page.seconds, 3),
+                          language_choice=getattr(page, "language_choice", {}))
     store.put_json(page_key(doc_id, n, "json"), {**asdict(summary), "language": page.language})
     log.info(json.dumps({"event": "page", "doc": doc_id, "page": n, "method": page.method, "lang": summary.lang,
                          "seconds": summary.seconds, "confidence": summary.confidence}))
