@@ -25,6 +25,16 @@ if (( ${#missing[@]} )); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Records' own Tesseract models (ocr/tessdata, see docs/ocr.md) go beside Debian's, where every reader finds them.
+tessdata=$(tesseract --list-langs 2>&1 | sed -n 's/.*"\(.*\)".*/\1/p' | head -1)
+for model in ocr/tessdata/*.traineddata; do
+  [[ -f "$model" && -d "$tessdata" ]] || continue
+  if ! cmp -s "$model" "$tessdata/$(basename "$model")"; then
+    sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo install -m 644 "$model" "$tessdata/"
+  fi
+done
+
 python=${PYTHON:-python3}
 "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
   echo "Records needs Python 3.11 or newer; set PYTHON=/path/to/python3.11" >&2; exit 1; }
