@@ -34,7 +34,8 @@ VI_ABBREVIATIONS = {
 # English: a kind phrase at the start or end of a short header line ("CERTIFICATE OF OCCUPANCY",
 # "BUSINESS LICENSE", "Minutes - April 18, 2024"). Longer phrases first.
 _EN_KINDS: list[tuple[str, str]] = [
-    ("public notice", "public_notice"), ("minutes of the meeting", "meeting_minutes"),
+    ("public notice", "public_notice"), ("notice of public hearing", "public_notice"),
+    ("minutes of the meeting", "meeting_minutes"),
     ("meeting minutes", "meeting_minutes"), ("minutes", "meeting_minutes"), ("press release", "press_release"),
     ("inspection report", "inspection_record"), ("inspection record", "inspection_record"),
     ("land record", "land_record"), ("record of rights", "land_record"), ("title deed", "land_record"),
@@ -48,6 +49,8 @@ _EN_KINDS: list[tuple[str, str]] = [
 ]
 # Urdu and Arabic: a kind word opening a short title line (letters folded by `fold_arabic`).
 _UR_KINDS: list[tuple[str, str]] = [
+    ("پریس ریلیز", "press_release"), ("پریس نوٹ", "press_release"), ("ہینڈ آؤٹ", "press_release"),
+    ("اعلامیہ برائے پریس", "press_release"),
     ("اعلان عام", "public_notice"), ("عوامی اطلاع", "public_notice"), ("عوامی اعلان", "public_notice"),
     ("عوامی", "public_notice"), ("اطلاع", "public_notice"), ("اعلان", "public_notice"),
     ("نوٹس", "public_notice"), ("فرد", "land_record"), ("جمعبندی", "land_record"),
@@ -101,13 +104,20 @@ def english_kind(line: str) -> str | None:
     return None
 
 
+# A kind word (one or two words) followed by its own number: "تعميم رقم 12 لسنة 2024", "قرار رقم (45)".
+_NUMBERED_KIND = re.compile(r"^(\S+(?:\s+\S+)?)\s+(?:رقم|نمبر|عدد)\s*[:(]?\s*[\d٠-٩۰-۹]")
+
+
 def arabic_script_kind(line: str, language: str) -> str | None:
     """doc_type if a kind word opens a short Urdu/Arabic title line ("عوامی اطلاع", "إشعار بتحديث ...")."""
     words = re.sub(r"[^\w\s]", " ", line).split()
-    if not words or len(words) > 8 or any(c.isdigit() for c in line):
+    table = _UR_KINDS if language == "urd" else _AR_KINDS
+    numbered = _NUMBERED_KIND.match(line.strip())
+    if numbered:  # "تعميم رقم 12 لسنة 2024": a kind word, then its own number
+        words = numbered[1].split()
+    elif not words or len(words) > 8 or any(c.isdigit() for c in line):
         return None
     text = fold_arabic(" ".join(words))
-    table = _UR_KINDS if language == "urd" else _AR_KINDS
     for phrase, kind in table:
         key = fold_arabic(phrase)
         if text == key or text.startswith(key + " "):
