@@ -22,6 +22,7 @@ from ocr.language import (
     arabic_or_urdu_margin,
     configured_languages,
     french_or_english,
+    french_votes,
     language_of_model,
     script_of_language,
     urdu_model,
@@ -31,8 +32,9 @@ from ocr.language import (
 # Height of the strip read to choose the models, as a share of the inked height. At 0.1 every sample page gets the
 # same models as at 0.4 for less than half the strip OCR time.
 STRIP_SHARE = 0.1
-# Share of Latin letters with Vietnamese-only marks in the `vie` reading of the strip. Vietnamese sample pages:
-# 0.08-0.40; English and French pages read by the same model: 0.00-0.03 (a few invented marks).
+# Share of Latin letters with Vietnamese-only marks in the `vie` reading of the strip. Measured: Vietnamese pages
+# 0.24-0.36 (samples and demo), English and French pages 0.00 (samples, demo); the vie model reading a whole short
+# English page invents marks on about 5 % ("Thịs 1s a test documernit").
 VIETNAMESE_CLEAR = 0.07
 VIETNAMESE_NONE = 0.02
 # Urdu-model vs English-model strip confidence: Arabic-script samples 54-81 against 22-35, Latin 72-91 against
@@ -150,7 +152,8 @@ def _french_or_english(text: str | None, others: list[str], how: str) -> Choice:
     primary = guess if guess in others else others[0]
     extra = [code for code in others if code not in (primary, "eng", "fra")]
     rest = [code for code in ("eng", "fra") if code in others and code != primary]
-    if rest and margin < FRENCH_ENGLISH_MARGIN:
+    # Few function words either way (a form, a certificate) is only doubt when there is some French in it.
+    if rest and margin < FRENCH_ENGLISH_MARGIN and (guess == "fra" or french_votes(text or "") > 0):
         return Choice("+".join([primary, *extra]), ("+".join([rest[0], *extra]),), margin=margin, how="both")
     return Choice("+".join([primary, *extra]), margin=margin, how=how)
 

@@ -84,9 +84,15 @@ def french_or_english(text: str) -> tuple[str, int]:
     """"fra" or "eng" for Latin text that is not Vietnamese, with the margin of evidence (function words count
     2, French accented letters 1). Ties go to English."""
     words = [w.lower() for w in _WORD.findall(text)]
-    french = 2 * sum(w in FRENCH_WORDS for w in words) + sum(ch in _FRENCH for ch in text)
+    french = french_votes(text)
     english = 2 * sum(w in ENGLISH_WORDS for w in words)
     return ("fra", french - english) if french > english else ("eng", english - french)
+
+
+def french_votes(text: str) -> int:
+    """Evidence of French in Latin text: French function words count 2, French accented letters 1."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    return 2 * sum(w in FRENCH_WORDS for w in words) + sum(ch in _FRENCH for ch in text)
 
 
 def arabic_or_urdu_margin(text: str) -> int:
