@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--keep-images", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated languages")
+    parser.add_argument("--resume", action="store_true", help="keep records already in truth.json")
     args = parser.parse_args()
     from ocr import process_page  # the pipeline, as ingest runs it
 
@@ -36,7 +37,7 @@ def main() -> None:
     truth = json.loads(truth_path.read_text(encoding="utf-8")) if truth_path.exists() else {}
     only = {code for code in args.only.split(",") if code}
     for record in records(args.seed, args.per_type):
-        if only and record.language not in only:
+        if (only and record.language not in only) or (args.resume and record.name in truth):
             continue
         rng = random.Random(f"{args.seed}:{record.name}")
         image, applied = degrade(render(record, rng), rng, seed=rng.randrange(2**31))
@@ -47,8 +48,9 @@ def main() -> None:
         (args.out / f"{record.name}.txt").write_text(page.text + "\n", encoding="utf-8")
         truth[record.name] = {**record.truth(), "degradations": applied, "ocr_lang": page.lang}
         print(record.name, page.lang, applied, flush=True)
-    truth_path.write_text(json.dumps(dict(sorted(truth.items())), ensure_ascii=False, indent=1) + "\n",
-                          encoding="utf-8")
+        # Written after every record: a long run that stops keeps what it read (--resume goes on from there).
+        truth_path.write_text(json.dumps(dict(sorted(truth.items())), ensure_ascii=False, indent=1) + "\n",
+                              encoding="utf-8")
 
 
 if __name__ == "__main__":

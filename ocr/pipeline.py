@@ -210,9 +210,10 @@ def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: Clean
     if layer_hint:
         words = rtl_order.guide_by_layer(words, layer_hint)
     text = tesseract.text_of(words)
-    script = script_of_language(langs.split("+")[0]) if lang != "auto" or "+" not in langs else \
-        script_of(text) or "Latin"
-    language = choose.page_language(langs if not layer_hint else "+", text, detect_language)
+    script = (script_of(text) or "Latin") if "+" in langs else script_of_language(langs)
+    # A page whose words took its text layer's spelling is in the layer's language, whichever model read it.
+    language = (detect_language(text) or language_of_model(langs)) if layer_hint else \
+        choose.page_language(langs, text, detect_language)
     log.info("page %d: read with %s (%s)", index + 1, langs, choice.record())
     return PageOutput(
         number=index + 1, method="ocr", lang=langs, language=language, script=script, text=text,

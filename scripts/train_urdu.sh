@@ -62,6 +62,15 @@ for part in word punc number; do
   dawg2wordlist "$stock/urd.lstm-unicharset" "$stock/urd.lstm-$part-dawg" "$work/$part.txt" 2>/dev/null
 done
 "$py" scripts/urdu_training/add_chars.py "$stock/urd.lstm-unicharset" "$work/unicharset" "،"
+# Punctuation patterns for the new comma (the stock list knows "," only); dictionaries do not affect training.
+"$py" - "$work/punc.txt" <<'PUNC'
+import sys
+from pathlib import Path
+path = Path(sys.argv[1])
+rows = path.read_text(encoding="utf-8").splitlines()
+extra = [row.replace(",", "،") for row in rows if "," in row] + [" ،", " ۔", " ؟", " ؛", "، ", ' ۔"', ' ،"']
+path.write_text("\n".join(dict.fromkeys(rows + extra)) + "\n", encoding="utf-8")
+PUNC
 awk 'NR>1{printf "%s", $1}' "$work/unicharset" > "$work/charset.txt"
 rm -rf "$work/lang"; mkdir -p "$work/lang"
 printf "4E00\t1.0\n" > "$work/radical-stroke.txt"  # only Han scripts use it; combine_lang_model wants one
