@@ -10,7 +10,7 @@ packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara te
           poppler-utils python3-venv)
 extras=""
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(redis-server chromium maven)
+  packages+=(redis-server chromium maven fonts-nafees fonts-sil-scheherazade)
   extras="[test]"
 fi
 
