@@ -52,6 +52,8 @@ def fold(text: str) -> str:
 # Arabic-script OCR misreads the "/" of numeric dates and reference numbers, most often as "][", "|[" or a lone
 # "0": "30][08|[2017", "التاريخ: 2019005031", "الرقم: 0692م20200".
 _BRACKETS = re.compile(r"(?<=[\d\u0600-\u06ff])\s*[\[\]|](?:\s*[\[\]|])*\s*(?=[\d\u0600-\u06ff])")
+_SLASH_ALEF = re.compile(r"(?<=\d)\s*[\[\]|]+\s*أ(?=[\u0621-\u064a]\s*[\[\]|/])")
+_SPLIT_DATE = re.compile(r"(?<![\d/])((?:19|20)\d{2})/\s+(\d{1,2}/\d{1,2})(?![\d/])")
 _DATE_LABEL = re.compile(r"^(\W*(?:ال)?تار[يی]خ\s*[:：]\s*)(\d{10})\s*$", re.MULTILINE)
 _REF_LABEL = re.compile(r"^(\W*(?:ال)?رقم\s*[:：]\s*)0?(\d{2,5})([\u0621-\u064a]{1,2})((?:19|20)\d{2})0?\d{0,3}\s*$",
                         re.MULTILINE)
@@ -61,6 +63,8 @@ def repair_separators(text: str) -> str:
     """Slashes of numeric dates and reference numbers read back in Arabic-script text (see _BRACKETS): brackets
     between digits or letters become "/", a labelled 10-digit date whose separators came out as 0 is split
     (YYYY0MM0DD or DD0MM0YYYY), and a labelled "digits, letter, year" reference regains its slashes."""
+    # The slash before a one-letter code reads as "[ أ" ("2408[ أت[]2017"): the alef goes with the bracket.
+    text = _SLASH_ALEF.sub("/", text)
     text = _BRACKETS.sub("/", text)
 
     def date(m: re.Match) -> str:
@@ -72,4 +76,7 @@ def repair_separators(text: str) -> str:
         return m[0]
 
     text = _DATE_LABEL.sub(date, text)
+    # OCR splits "07/01/2016" in a right-to-left line into two words and writes them in the wrong order,
+    # "2016/ 07/01" (the space after the slash is the sign): put the year back at the end.
+    text = _SPLIT_DATE.sub(r"\2/\1", text)
     return _REF_LABEL.sub(lambda m: f"{m[1]}{m[2]}/{m[3]}/{m[4]}", text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from metadata.digits import fold
 from metadata.fuzzy import fold_arabic, within_one_edit
 
@@ -60,6 +62,7 @@ _UR_KINDS: list[tuple[str, str]] = [
     ("حکم", "decision"), ("مراسلہ", "official_letter"), ("رپورٹ", "report"), ("روئداد", "meeting_minutes"),
     ("کارروائی اجلاس", "meeting_minutes"), ("درخواست", "application"), ("معاہدہ", "contract"),
     ("دعوت نامہ", "invitation"), ("سرکلر", "circular"), ("معائنہ", "inspection_record"),
+    ("پریس", "press_release"),  # "پریس ..." opening a title line: a press release whose second word OCR lost
 ]
 _AR_KINDS: list[tuple[str, str]] = [
     ("إعلان عام", "public_notice"), ("إشعار", "notice"), ("إعلان", "notice"), ("اعلان", "notice"),
@@ -122,6 +125,14 @@ def arabic_script_kind(line: str, language: str) -> str | None:
         key = fold_arabic(phrase)
         if text == key or text.startswith(key + " "):
             return kind
+    # A short line that is a kind phrase with OCR's spacing and a few letters wrong ("عو امی اطااح" for "عوامی
+    # اطلاع"): spaces ignored, at most one letter in five different, phrases of six letters or more.
+    if len(words) <= 4:
+        squeezed = text.replace(" ", "")
+        for phrase, kind in table:
+            key = fold_arabic(phrase).replace(" ", "")
+            if len(key) >= 6 and Levenshtein.normalized_distance(squeezed, key) <= 0.2:
+                return kind
     # One OCR slip in a kind word of four letters or more ("عوای اطع" for "عوامی اطلاع"), in a short line.
     for word in words[:1] if len(words) > 3 else words:
         for phrase, kind in table:
