@@ -98,7 +98,9 @@ def choose(image: np.ndarray, dpi: int, osd_script: str | None) -> Choice:
         choice = _latin(strip, dpi, latin, how="strip")
         other = _arabic(urdu.text, strip, dpi, arabic) if _in_doubt(e_conf, u_conf) else None
     if other is not None:
-        candidates = (choice.langs, *choice.alternatives, other.langs, *other.alternatives)
+        # Script in doubt: every Arabic-script model is a candidate (the letter votes of a doubtful strip are weak).
+        models = [urdu_model() if code == "urd" else code for code in arabic]
+        candidates = (choice.langs, *choice.alternatives, other.langs, *other.alternatives, *models)
         return Choice(choice.langs, tuple(dict.fromkeys(candidates[1:]).keys() - {choice.langs}),
                       margin=abs(u_conf - e_conf), how="both")
     return choice

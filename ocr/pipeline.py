@@ -197,10 +197,10 @@ def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: Clean
     result, words = _read(image, choice.langs, dpi_int, want_pdf, png)
     if choice.alternatives:
         # In doubt: read the page the other ways too and keep the best-scoring reading.
-        scores = {choice.langs: choose.reading_score(words)}
+        scores = {choice.langs: _score(words, layer_hint)}
         for langs in choice.alternatives:
             other, other_words = _read(image, langs, dpi_int, want_pdf, png)
-            scores[langs] = choose.reading_score(other_words)
+            scores[langs] = _score(other_words, layer_hint)
             if scores[langs] > scores[choice.langs]:
                 choice.langs, result, words = langs, other, other_words
         choice.alternatives = tuple(k for k in scores if k != choice.langs)
@@ -221,6 +221,17 @@ def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: Clean
         rotation=cleaned.rotation, skew=cleaned.skew, png=png, thumb=encode_thumb(image),
         pdf=result.pdf, language_choice=choice.record(),
     )
+
+
+def _score(words: list[dict], layer_hint: str | None) -> float:
+    """A reading's score: its confidence; on a page with a (visual-order) text layer, first how much of the layer
+    it finds once guided by it (the layer has the page's letters; confidence alone favours a fluent wrong model)."""
+    score = choose.reading_score(words)
+    if layer_hint:
+        found = set(tesseract.text_of(rtl_order.guide_by_layer(words, layer_hint)).split())
+        layer = rtl_order.layer_words(layer_hint)
+        score += 100.0 * sum(w in found for w in layer) / max(1, len(layer))
+    return score
 
 
 def _read(image: np.ndarray, langs: str, dpi: int, want_pdf: bool, png: bytes) -> tuple[tesseract.OcrResult,

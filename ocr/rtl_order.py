@@ -50,38 +50,54 @@ def unreverse_words(words: list[dict]) -> list[dict]:
     return out
 
 
+def layer_words(layer_text: str) -> list[str]:
+    """The Arabic-script words of a text layer, each in logical order (pdfium turns some around itself)."""
+    return sorted({w[::-1] if looks_visual(w) else w for w in _ARABIC_WORD.findall(layer_text)})
+
+
 def guide_by_layer(words: list[dict], layer_text: str) -> list[dict]:
     """OCR words spelled as the page's own text layer spells them, where one of its words is close enough.
 
-    For pages whose layer was set aside only for its order: the layer has the right letters, OCR the right order
-    and boxes."""
-    # pdfium may already have turned some words around: offer every layer word both ways.
-    found_words = set(_ARABIC_WORD.findall(layer_text))
-    known = sorted(found_words | {w[::-1] for w in found_words})
+    For pages whose layer was set aside only for its order: the layer has the right letters, OCR the boxes. Layer
+    words are taken in logical order (pdfium turns some around itself); an OCR word may match as read or reversed
+    (a model that read the drawing backwards), and a line whose words mostly matched reversed is put back in
+    logical order."""
+    known = layer_words(layer_text)
     if not known:
         return words
-    def match(text: str) -> tuple[str, float]:
-        found = process.extractOne(text, known, scorer=Levenshtein.normalized_similarity, score_cutoff=LAYER_MATCH)
-        return (found[0], found[1]) if found else ("", 0.0)
 
+    def match(text: str) -> tuple[str, float, bool]:
+        best = ("", 0.0, False)
+        for candidate, backwards in ((text, False), (text[::-1], True)):
+            found = process.extractOne(candidate, known, scorer=Levenshtein.normalized_similarity,
+                                       score_cutoff=LAYER_MATCH)
+            if found and found[1] > best[1]:
+                best = (found[0], found[1], backwards)
+        return best
+
+    lines: dict[int, list[dict]] = {}
+    for word in words:
+        lines.setdefault(word.get("line", 0), []).append(word)
     out: list[dict] = []
-    i = 0
-    while i < len(words):
-        # OCR may split one word in two or three ("و زا رڈ"): join a run when together it matches a layer word
-        # better than its first word alone.
-        run = [words[i]]
-        while len(run) < 3 and i + len(run) < len(words) and words[i + len(run)].get("line") == run[0].get("line"):
-            run.append(words[i + len(run)])
-        best_size, (best_text, best_score) = 1, match(run[0]["text"])
-        for size in range(2, len(run) + 1):
-            text, score = match("".join(w["text"] for w in run[:size]))
-            if score > best_score:
-                best_size, best_text, best_score = size, text, score
-        if best_size == 1:
-            out.append({**run[0], "text": best_text} if best_text else run[0])
-        else:
-            out.append(_union(run[:best_size], best_text))
-        i += best_size
+    for line in lines.values():
+        guided, backwards_votes = [], 0
+        i = 0
+        while i < len(line):
+            # OCR may split one word in two or three ("و زا رڈ"): join a run when together it matches a layer
+            # word better than its first word alone.
+            run = line[i:i + 3]
+            best_size, (best_text, best_score, backwards) = 1, match(run[0]["text"])
+            for size in range(2, len(run) + 1):
+                text, score, back = match("".join(w["text"] for w in run[:size]))
+                if score > best_score:
+                    best_size, best_text, best_score, backwards = size, text, score, back
+            backwards_votes += (1 if backwards else -1) if best_text else 0
+            if best_size == 1:
+                guided.append({**run[0], "text": best_text} if best_text else run[0])
+            else:
+                guided.append(_union(run[:best_size], best_text))
+            i += best_size
+        out.extend(reversed(guided) if backwards_votes > 0 else guided)
     return out
 
 
