@@ -100,7 +100,8 @@ def choose(image: np.ndarray, dpi: int, osd_script: str | None) -> Choice:
     if other is not None:
         # Script in doubt: every Arabic-script model is a candidate (the letter votes of a doubtful strip are weak).
         models = [urdu_model() if code == "urd" else code for code in arabic]
-        candidates = (choice.langs, *choice.alternatives, other.langs, *other.alternatives, *models)
+        # Each script's own doubts are not read out as well: at most one Latin and every Arabic-script reading.
+        candidates = (choice.langs, other.langs, *models)
         return Choice(choice.langs, tuple(dict.fromkeys(candidates[1:]).keys() - {choice.langs}),
                       margin=abs(u_conf - e_conf), how="both")
     return choice
