@@ -38,6 +38,8 @@ COPY workers ./workers
 COPY search_api ./search_api
 COPY catalog ./catalog
 COPY cli ./cli
+COPY changes ./changes
+COPY archives ./archives
 RUN pip install --no-deps . && tesseract --list-langs
 
 USER records

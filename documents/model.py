@@ -152,6 +152,7 @@ class Manifest:
     revisions: list[Revision] = field(default_factory=list)
     trashed: Trashed | None = None
     derived_from: list[str] = field(default_factory=list)  # documents a split or merge made this one from
+    access_level: str | None = None  # archival access level (archives.model.ACCESS_LEVELS); None: the dossier's
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from documents.errors import RecordsError
+from documents.search import Access, SearchRequest  # re-exported: the index's callers build them
 
 VISIBILITIES = ("private", "shared", "public")
 SORTS = ("relevance", "date_desc", "date_asc")
@@ -46,31 +47,6 @@ class IndexDoc:
     tags: list[str]
     created_at: str  # ISO timestamp
     pages: list[IndexedPage]
-
-
-@dataclass
-class Access:
-    """Who is asking. `all_agencies` is for the local administrator and the admin role."""
-
-    agency: str | None
-    all_agencies: bool = False
-
-
-@dataclass
-class SearchRequest:
-    """A search: the user's query text plus filters. `query == ""` lists everything visible, newest first."""
-
-    query: str
-    access: Access
-    agency: str | None = None
-    doc_type: str | None = None
-    language: str | None = None
-    date_from: str | None = None  # ISO date, inclusive, on issued_date
-    date_to: str | None = None  # ISO date, inclusive, on issued_date
-    dossier: str | None = None
-    limit: int = 20  # 0 asks only for total and facets
-    offset: int = 0  # offset + limit <= MAX_RESULT_WINDOW, else ValueError
-    sort: str = "relevance"  # or "date_desc", "date_asc"
 
 
 @dataclass

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from documents.errors import RejectedInput
-from ocr import choose, cleanup, rtl_order, tesseract, urdu_words
+from ocr import choose, cleanup, pdfwords, rtl_order, tesseract, urdu_words
 from ocr.arabic_comma import restore_commas
 from ocr.language import detect_language, known_languages, language_of_model, script_of, script_of_language
 from ocr.models import PageOutput
@@ -22,6 +22,9 @@ from ocr.textlayer import image_regions, read_text_layer, visual_order_layer, wo
 log = logging.getLogger(__name__)
 
 THUMB_WIDTH = 240
+# Born-digital pages are rendered only to be looked at (their text comes from the text layer, not OCR): 150 DPI is
+# sharp on a screen, and a quarter of the pixels of 300 DPI to render, encode and store.
+TEXT_LAYER_DPI = 150.0
 # OSD's orientation guess is only followed when it is this sure (its confidence is a log-likelihood ratio).
 MIN_ORIENTATION_CONF = 2.0
 OSD_PIXELS = 3_000_000
@@ -92,12 +95,13 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
                 raise RejectedInput(f"Page {index + 1} does not exist; the PDF has {len(doc)} page(s).")
             layer = read_text_layer(doc, index)
             hint = visual_order_layer(doc, index) if layer is None else None
-            gray, scale = render_pdf_page(doc, index, max_pixels, drop_colour=layer is None and config.drop_colour)
             if layer is not None:
+                gray, scale = render_pdf_page(doc, index, max_pixels, dpi=TEXT_LAYER_DPI)
                 out = _text_layer_page(path, doc, index, layer.text, gray, scale)
                 _add_image_text(out, gray, scale, image_regions(doc, index), doc[index].get_rotation())
                 out.seconds = round(time.perf_counter() - started, 3)
                 return out
+            gray, scale = render_pdf_page(doc, index, max_pixels, drop_colour=config.drop_colour)
         finally:
             doc.close()
         dpi, _dpi_known = scale * 72.0, True
@@ -111,14 +115,18 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
 
 
 def _text_layer_page(path: Path, doc, index: int, text: str, gray: np.ndarray, scale: float) -> PageOutput:
-    rotation = doc[index].get_rotation()
+    page = doc[index]
+    words = pdfwords.words_in_pixels(page, page.get_textpage(), scale)
+    if words is None:  # pdfium's characters and text disagree: pdfplumber's words instead (80 ms)
+        words = words_in_pixels(path, index, scale, page.get_rotation())
     language = detect_language(text) or "eng"
     return PageOutput(
         number=index + 1, method="text_layer", lang="", language=language,
         script="Arabic" if language in ("urd", "ara") else "Latin", text=text,
-        words=words_in_pixels(path, index, scale, rotation), confidence=None,
+        words=words, confidence=None,
         width=int(gray.shape[1]), height=int(gray.shape[0]), rotation=0, skew=0.0,
-        png=encode_png(gray), thumb=encode_thumb(gray), pdf=extract_page(doc, index),
+        png=encode_png(gray, filtered=False), thumb=encode_thumb(_thumb_render(doc, index)),
+        pdf=extract_page(doc, index),
     )
 
 
@@ -133,18 +141,30 @@ def _add_image_text(out: PageOutput, gray: np.ndarray, scale: float, regions: li
     for left, top, right, bottom in regions:
         x0, y0 = max(0, int(left * scale)), max(0, int(top * scale))
         x1, y1 = min(gray.shape[1], int(right * scale) + 1), min(gray.shape[0], int(bottom * scale) + 1)
-        crop = cleanup.binarize_otsu(gray[y0:y1, x0:x1])
-        if crop.size == 0 or (crop < 128).sum() < 20:
+        if x1 <= x0 or y1 <= y0:
             continue
-        result = tesseract.ocr(crop, langs, tesseract.image_dpi(scale * 72.0), want_pdf=False)
+        # Text-layer pages are rendered for the eye (TEXT_LAYER_DPI): the picture is read at 300 DPI.
+        factor = max(1.0, 300.0 / (scale * 72.0))
+        crop = cv2.resize(gray[y0:y1, x0:x1], None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        crop = cleanup.binarize_otsu(crop)
+        if (crop < 128).sum() < 20:
+            continue
+        result = tesseract.ocr(crop, langs, tesseract.image_dpi(scale * 72.0 * factor), want_pdf=False)
         for word in result.words:
-            out.words.append({"text": word["text"], "left": word["left"] + x0, "top": word["top"] + y0,
-                              "width": word["width"], "height": word["height"], "conf": word["conf"]})
+            out.words.append({"text": word["text"], "left": round(word["left"] / factor) + x0,
+                              "top": round(word["top"] / factor) + y0, "width": round(word["width"] / factor),
+                              "height": round(word["height"] / factor), "conf": word["conf"]})
         if result.text.strip():
             lines.append(result.text.strip())
     if lines:
         out.text = "\n".join([out.text, *lines])
         out.lang = langs
+
+
+def _thumb_render(doc, index: int) -> np.ndarray:
+    """The page rendered straight at thumbnail width (1 ms; scaling the page image down took 4)."""
+    width_pt = doc[index].get_size()[0]
+    return render_pdf_page(doc, index, RENDER_PIXEL_CAP, dpi=THUMB_WIDTH * 72.0 / max(width_pt, 1.0))[0]
 
 
 def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
@@ -253,9 +273,13 @@ def _choose_langs(image: np.ndarray, dpi: int, osd_script: str | None) -> choose
     return choose.choose(image, dpi, osd_script)
 
 
-def encode_png(image: np.ndarray, bilevel: bool = False) -> bytes:
-    """PNG of the page; binarised pages are stored 1-bit (smaller, and 4x faster to encode, same pixels)."""
+def encode_png(image: np.ndarray, bilevel: bool = False, filtered: bool = True) -> bytes:
+    """PNG of the page; binarised pages are stored 1-bit (smaller, and 4x faster to encode, same pixels).
+    `filtered=False` skips PNG's per-row filter choice: on a rendered text page that halves the time (15 -> 7 ms
+    at 150 DPI) and the file is even a little smaller."""
     flags = [cv2.IMWRITE_PNG_COMPRESSION, 3] + ([cv2.IMWRITE_PNG_BILEVEL, 1] if bilevel else [])
+    if not filtered:
+        flags += [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
     ok, data = cv2.imencode(".png", image, flags)
     if not ok:
         raise RuntimeError("PNG encoding failed")

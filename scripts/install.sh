@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-osd
-          poppler-utils python3-venv)
+packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-fra
+          tesseract-ocr-osd poppler-utils python3-venv fonts-noto-core)
 extras=""
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(redis-server chromium maven fonts-nafees fonts-sil-scheherazade)

@@ -7,19 +7,34 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 import settings as settings_module
 from catalog import open_catalog
 from search_api import errors
 from search_api.batches import BatchRunner
 from search_api.config import ApiLimits
-from search_api.routes import api_admin, api_batches, api_documents, api_search, health, ui
+from search_api.routes import (
+    api_admin,
+    api_archives,
+    api_batches,
+    api_documents,
+    api_search,
+    assets,
+    health,
+    ui,
+    ui_archives,
+)
 from search_api.state import ApiState
 from settings import Settings
 
 STATIC = Path(__file__).parent / "static"
 _CSP = (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
         b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+# Swagger UI and ReDoc start from an inline script; everything they load comes from this server, and the CSP keeps
+# it so (ReDoc's footer would fetch a logo from its CDN).
+_DOCS_CSP = (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+             b"script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'")
 
 
 class SecurityHeaders:
@@ -31,15 +46,14 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        docs = scope["path"].startswith(("/docs", "/redoc"))  # Swagger UI loads its assets from a CDN
+        docs = scope["path"].startswith(("/docs", "/redoc"))
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                             (b"x-frame-options", b"DENY")]
-                if not docs:
-                    headers.append((b"content-security-policy", _CSP))
+                headers.append((b"content-security-policy", _DOCS_CSP if docs else _CSP))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -67,12 +81,14 @@ def create_app(settings: Settings | None = None, *, backends=None, limits: ApiLi
         if own_backends:
             backends.close()
 
-    app = FastAPI(title="Records", version="0.1.0", lifespan=lifespan,
-                  description="Scanned records in, searchable access-controlled records out. "
-                              "Authenticate with `Authorization: Bearer TOKEN` (from `records users add`).")
+    # FastAPIOffline serves Swagger UI's and ReDoc's scripts from its own package: /docs works on an intranet.
+    app = FastAPIOffline(title="Records", version="0.1.0", lifespan=lifespan, favicon_url="/favicon.ico",
+                         static_url="/static/api-docs",
+                         description="Scanned records in, searchable access-controlled records out. "
+                                     "Authenticate with `Authorization: Bearer TOKEN` (from `records users add`).")
     app.state.records = state
     errors.install(app)
-    for module in (health, api_search, api_documents, api_batches, api_admin, ui):
+    for module in (health, api_search, api_documents, api_batches, api_admin, api_archives, ui, ui_archives, assets):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

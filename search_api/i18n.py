@@ -7,6 +7,7 @@ import unicodedata
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 RTL_LANGS = ("urd", "ara")
+_HTML_LANG = {"vie": "vi", "eng": "en", "urd": "ur", "ara": "ar", "fra": "fr"}
 
 MESSAGES: dict[str, dict[str, str]] = {
     "app": {"en": "Records", "vi": "Hồ sơ số"},
@@ -96,7 +97,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lang_ara": {"en": "Arabic", "vi": "Tiếng Ả Rập"},
     "highlight_note": {"en": "Matches of “{q}” are highlighted on the page images.",
                        "vi": "Các từ khớp với “{q}” được tô sáng trên ảnh trang."},
+    "reversed_dates": {"en": "The start date {start} is after the end date {end}: nothing can match. Swap them?",
+                       "vi": "Ngày bắt đầu {start} sau ngày kết thúc {end}: không văn bản nào khớp. Đổi chỗ hai ngày?"},
+    "swap_dates": {"en": "Search {end} – {start} instead", "vi": "Tìm từ {end} đến {start}"},
+    "untitled_number_date": {"en": "{type} {number}, {date}", "vi": "{type} số {number} ngày {date}"},
+    "untitled_number": {"en": "{type} {number}", "vi": "{type} số {number}"},
+    "untitled_date": {"en": "{type}, {date}", "vi": "{type} ngày {date}"},
+    "untitled": {"en": "{type} without a title", "vi": "{type} chưa có trích yếu"},
+    **{f"dt_{code}": {"en": en, "vi": vi} for code, en, vi in (
+        ("resolution", "Resolution", "Nghị quyết"),
+        ("decision", "Decision", "Quyết định"),
+        ("directive", "Directive", "Chỉ thị"),
+        ("regulation", "Regulation", "Quy chế, quy định"),
+        ("press_release", "Press release", "Thông cáo"),
+        ("notice", "Notice", "Thông báo"),
+        ("guidance", "Guidance", "Hướng dẫn"),
+        ("plan", "Plan", "Kế hoạch"),
+        ("report", "Report", "Báo cáo"),
+        ("meeting_minutes", "Meeting minutes", "Biên bản"),
+        ("submission", "Submission", "Tờ trình"),
+        ("contract", "Contract", "Hợp đồng"),
+        ("official_letter", "Official letter", "Công văn"),
+        ("dispatch", "Dispatch", "Công điện"),
+        ("invitation", "Invitation", "Giấy mời"),
+        ("circular", "Circular", "Thông tư"),
+        ("public_notice", "Public notice", "Thông báo công khai"),
+        ("permit", "Permit", "Giấy phép"),
+        ("license", "Licence", "Giấy phép hành nghề"),
+        ("certificate", "Certificate", "Giấy chứng nhận"),
+        ("land_record", "Land record", "Hồ sơ địa chính"),
+        ("inspection_record", "Inspection record", "Biên bản kiểm tra"),
+        ("application", "Application", "Đơn"),
+        ("other", "Other document", "Văn bản khác"),
+    )},
 }
+
+from search_api.i18n_archives import ARCHIVE_MESSAGES  # noqa: E402 (the archival screens' messages)
+
+MESSAGES.update(ARCHIVE_MESSAGES)
 
 
 def translate(key: str, lang: str, **values: object) -> str:
@@ -104,6 +142,24 @@ def translate(key: str, lang: str, **values: object) -> str:
     entry = MESSAGES.get(key)
     text = (entry.get(lang) or entry.get("en")) if entry else key.split("_", 1)[-1]
     return text.format(**values) if values else text
+
+
+def doc_label(title: str | None, doc_type: str | None, number: str | None, issued: str | None, lang: str,
+              filename: str | None = None) -> str:
+    """A document's title, or for one without a title a readable label from its type, number and date
+    (`Công văn số 12/UBND ngày 03/04/2024`), else its type and file name; never its hex id."""
+    if title and title.strip():
+        return title
+    kind = translate(f"dt_{doc_type or 'other'}", lang)
+    if number and issued:
+        return translate("untitled_number_date", lang, type=kind, number=number, date=format_date(issued))
+    if number:
+        return translate("untitled_number", lang, type=kind, number=number)
+    if issued:
+        return translate("untitled_date", lang, type=kind, date=format_date(issued))
+    if filename:
+        return f"{kind}: {filename}"
+    return translate("untitled", lang, type=kind)
 
 
 def pick_lang(cookie: str | None, accept_language: str | None) -> str:
@@ -123,6 +179,11 @@ def format_date(value: str | None) -> str:
     if len(head) == 10 and head[4] == "-" and head[7] == "-":
         return f"{head[8:10]}/{head[5:7]}/{head[0:4]}"
     return value
+
+
+def html_lang(code: str | None) -> str:
+    """The HTML `lang` of a Tesseract language code (`urd` -> `ur`), so the right font and shaping apply."""
+    return _HTML_LANG.get(code or "", "")
 
 
 def text_dir(text: str | None, lang: str | None = None) -> str:

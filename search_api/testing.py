@@ -66,11 +66,15 @@ class Word:
     height: int
 
 
-def _png(width: int, height: int) -> bytes:
+def _png(width: int, height: int, note: str = "") -> bytes:
     from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
 
+    info = PngInfo()
+    if note:
+        info.add_text("seed", note)  # distinct bytes per seeded document, so its sha256 is the file's own
     buf = io.BytesIO()
-    Image.new("L", (width, height), 255).save(buf, "PNG")
+    Image.new("L", (width, height), 255).save(buf, "PNG", pnginfo=info)
     return buf.getvalue()
 
 
@@ -79,6 +83,16 @@ def _jpeg(width: int, height: int) -> bytes:
 
     buf = io.BytesIO()
     Image.new("L", (width, height), 255).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def _pdf(width: int, height: int, pages: int) -> bytes:
+    """A real PDF of `pages` blank pages (copies are stamped on it, PDF/A made from it)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    blank = Image.new("L", (width, height), 255)
+    blank.save(buf, "PDF", save_all=True, append_images=[blank] * (max(1, pages) - 1), resolution=100)
     return buf.getvalue()
 
 
@@ -104,9 +118,8 @@ def seed_document(backends, *, agency: str, pages: list[str], title: str, visibi
     from workers.pipeline import index_document
 
     width, height = 800, 1000
-    original = _png(width, height)
-    salt = json.dumps([agency, title, pages], ensure_ascii=False).encode()
-    sha = hashlib.sha256(original + salt).hexdigest()
+    original = _png(width, height, json.dumps([agency, title, pages], ensure_ascii=False))
+    sha = hashlib.sha256(original).hexdigest()
     doc_id = document_id(sha, agency)
     store = backends.store
     store.put_bytes(original_key(doc_id, "png"), original, "image/png")
@@ -120,8 +133,7 @@ def seed_document(backends, *, agency: str, pages: list[str], title: str, visibi
         summaries.append(PageSummary(number=n, method="ocr", lang=language, width=width, height=height,
                                      confidence=90.0, chars=len(text)))
     store.put_bytes(derivative_key(doc_id, "text.txt"), "\n\f".join(pages).encode(), "text/plain; charset=utf-8")
-    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), b"%PDF-1.4\n% seeded for tests\n%%EOF\n",
-                    "application/pdf")
+    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), _pdf(width, height, len(pages)), "application/pdf")
     manifest = Manifest(
         id=doc_id, agency=agency,
         original=OriginalFile(filename=f"{title[:40]}.png", kind="png", ext="png", size=len(original), sha256=sha),

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from search_api.i18n import format_date, pick_lang, text_dir, translate
+from search_api.i18n import doc_label, format_date, html_lang, pick_lang, text_dir, translate
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LANG_COOKIE = "records_lang"
@@ -26,6 +26,7 @@ def safe_snippet(snippet: str) -> Markup:
 TEMPLATES.env.filters["dmy"] = format_date
 TEMPLATES.env.filters["snippet"] = safe_snippet
 TEMPLATES.env.globals["text_dir"] = text_dir
+TEMPLATES.env.globals["html_lang"] = html_lang
 
 
 def ui_lang(request: Request) -> str:
@@ -42,6 +43,8 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     user = user or getattr(request.state, "user", None)
     ctx = {"request": request, "lang": lang, "user": user, "csrf": csrf_token(token) if token and user else "",
            "t": lambda key, **v: translate(key, lang, **v), "path": request.url.path,
+           "label": lambda title, doc_type, number=None, issued=None, filename=None: doc_label(
+               title, doc_type, number, issued, lang, filename),
            "full_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **context}
     return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
 

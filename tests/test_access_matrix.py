@@ -312,3 +312,79 @@ def test_uploads_are_limited_and_always_for_the_callers_agency(world: World) -> 
     assert status["agency"] == "tinh-a"
     other = {"Authorization": f"Bearer {world.tokens[('tinh-b', 'admin')]}"}
     assert world.client.get(r.json()["status_url"], headers=other).status_code == 404
+
+
+def expected_dossier_visible(agency: str, role: str, owner: str, public: bool) -> bool:
+    """Oracle for dossiers: the owning agency sees its dossiers; officers and admins elsewhere see public ones."""
+    return agency == owner or (role != "clerk" and public)
+
+
+def test_archive_endpoints_for_every_role_and_agency(world: World) -> None:
+    """Dossiers, holds, document placement, disposition and destruction records: every role x every agency."""
+    dossiers = {}
+    for owner in AGENCIES:
+        officer = {"Authorization": f"Bearer {world.tokens[(owner, 'officer')]}"}
+        for public in (False, True):
+            code = f"ACL-{owner}-{'pub' if public else 'int'}"
+            r = world.client.post("/api/dossiers", headers=officer, json={
+                "code": code, "title": f"zqdossier {code}", "access_level": "public" if public else "internal"})
+            assert r.status_code == 201, r.text
+            dossiers[code] = (owner, public)
+    for (agency, role), token in world.tokens.items():
+        auth = {"Authorization": f"Bearer {token}"}
+        listed = {d["code"] for d in world.get(token, "/api/dossiers").json()["dossiers"] if d["code"] in dossiers}
+        expected = {c for c, (owner, public) in dossiers.items() if expected_dossier_visible(agency, role, owner,
+                                                                                             public)}
+        world.checks += 1
+        if listed != expected:
+            (world.leaks if listed - expected else world.wrong_denials).append(
+                f"{role}@{agency} dossier list {sorted(listed ^ expected)}")
+        for code, (owner, public) in dossiers.items():
+            visible = expected_dossier_visible(agency, role, owner, public)
+            world.expect(visible, world.get(token, f"/api/dossiers/{code}"), f"{role}@{agency} GET dossier {code}",
+                         [f"zqdossier {code}"])
+            r = world.client.get(f"/dossiers/{code}", headers={"Cookie": f"records_token={token}",
+                                                               "Accept": "text/html"})
+            world.expect(visible, r, f"{role}@{agency} UI dossier {code}", [f"zqdossier {code}"])
+            # Changes by anyone outside the owning agency's officers and admins are refused, never applied.
+            may_edit = agency == owner and role != "clerk"
+            for method, path, body in (("PATCH", f"/api/dossiers/{code}", {"notes": f"by {role}@{agency}"}),
+                                       ("POST", f"/api/dossiers/{code}/hold", {"reason": "acl"})):
+                r = world.client.request(method, path, headers=auth, json=body)
+                world.checks += 1
+                allowed = may_edit if method == "PATCH" else (agency == owner and role == "admin")
+                if allowed != (r.status_code == 200) or (not visible and r.status_code != 404):
+                    world.leaks.append(f"{role}@{agency} {method} {path}: {r.status_code}")
+                if r.status_code == 200 and path.endswith("/hold"):
+                    assert world.client.post(f"/api/dossiers/{code}/unhold", headers=auth,
+                                             json={"reason": "acl done"}).status_code == 200
+        # Placing a document: hidden documents 404, visible ones 403 unless officer/admin of the owner; allowed
+        # callers get 409 here because the dossier named belongs to another agency (so nothing changes).
+        for doc in world.docs.values():
+            other = next(c for c, (owner, _) in dossiers.items() if owner != doc.agency)
+            r = world.client.put(f"/api/documents/{doc.id}/dossier", headers=auth, json={"dossier": other})
+            world.checks += 1
+            visible = expected_visible(agency, role, doc)
+            want = 404 if not visible else 409 if (doc.agency == agency and role != "clerk") else 403
+            if r.status_code != want:
+                world.leaks.append(f"{role}@{agency} place {doc.metadata.title}: {r.status_code} (want {want})")
+        r = world.client.put("/api/retention", headers=auth, json={"doc_type": "permit", "period": None})
+        world.checks += 1
+        if (r.status_code == 200) != (role == "admin"):
+            world.leaks.append(f"{role}@{agency} PUT /api/retention: {r.status_code}")
+        for path in ("/api/disposition", "/api/disposition/proposals", "/api/destructions"):
+            r = world.get(token, path)
+            world.checks += 1
+            if (r.status_code == 200) != (role == "admin"):
+                world.leaks.append(f"{role}@{agency} GET {path}: {r.status_code}")
+        r = world.client.post("/api/disposition/proposals/P-20260101T000000-abcdef/approve", headers=auth, json={})
+        world.checks += 1
+        if r.status_code not in (403, 404):
+            world.leaks.append(f"{role}@{agency} approve unknown proposal: {r.status_code}")
+    for path in ("/api/dossiers", "/api/fonds", "/api/disposition", "/api/destructions",
+                 f"/api/dossiers/{next(iter(dossiers))}"):
+        world.checks += 1
+        if world.client.get(path).status_code != 401:
+            world.leaks.append(f"no token GET {path}")
+    assert not world.leaks, "\n".join(world.leaks[:20])
+    assert not world.wrong_denials, "\n".join(world.wrong_denials[:20])

@@ -98,7 +98,7 @@ def test_languages_dates_and_direction(site) -> None:
         assert re.search(r'class="title" href="[^"]+" dir="rtl">میونسپل نوٹس', urdu)
         doc = client.get(f"/documents/{docs['urdu'].id}").text
         assert re.search(r'<pre class="text" dir="rtl" lang="ur">', doc)
-        assert '<h1 dir="rtl">' in doc
+        assert '<h1 dir="rtl" lang="ur">' in doc  # right to left, and in the Urdu font
 
 
 def test_pages_for_unknown_or_hidden_documents_are_html_404s(site) -> None:

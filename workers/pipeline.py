@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from dataclasses import asdict
 
-from documents.errors import NotFound
+from documents.errors import NotFound, ProcessingFailed
 from documents.model import (
     PIPELINE_VERSION,
     Manifest,
@@ -25,25 +25,25 @@ from documents.model import (
     page_from_dict,
     page_key,
 )
-from workers.backends import Backends
+from workers.services import Services
 
 log = logging.getLogger("records.pipeline")
 
 TERMINAL = ("processed", "failed")
 
 
-def load_manifest(backends: Backends, doc_id: str) -> Manifest:
+def load_manifest(backends: Services, doc_id: str) -> Manifest:
     """The stored manifest of `doc_id` (raises NotFound)."""
     return Manifest.from_dict(backends.store.get_json(manifest_key(doc_id)))
 
 
-def save_manifest(backends: Backends, manifest: Manifest) -> None:
+def save_manifest(backends: Services, manifest: Manifest) -> None:
     """Write the manifest back, stamping the update time."""
     manifest.updated_at = now_iso()
     backends.store.put_json(manifest_key(manifest.id), manifest.to_dict())
 
 
-def store_page(backends: Backends, doc_id: str, page) -> PageSummary:
+def store_page(backends: Services, doc_id: str, page) -> PageSummary:
     """Store one page's derivatives (cleaned image, thumbnail, text, word boxes, one-page PDF) and its summary.
 
     `page` is an `ocr.PageOutput`.
@@ -84,7 +84,7 @@ def _apply_supplied(manifest: Manifest, extracted: Metadata) -> None:
             manifest.metadata_source[name] = "manifest"
 
 
-def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
+def assemble(backends: Services, doc_id: str, page_count: int) -> Manifest:
     """Combine stored pages into the document: searchable PDF, full text, metadata, manifest, index entry."""
     from metadata import extract_metadata
     from ocr import merge_pdfs
@@ -95,13 +95,13 @@ def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
     infos = [store.get_json(page_key(doc_id, n, "json")) for n in range(1, page_count + 1)]
     texts = [store.get_bytes(page_key(doc_id, n, "txt")).decode() for n in range(1, page_count + 1)]
     pdf = merge_pdfs([store.get_bytes(page_key(doc_id, n, "pdf")) for n in range(1, page_count + 1)])
-    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), pdf, "application/pdf")
     store.put_bytes(derivative_key(doc_id, "text.txt"), "\n\f\n".join(texts).encode(), "text/plain; charset=utf-8")
 
     confidences = [i["confidence"] for i in infos if i.get("confidence") is not None]
     ocr_confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
     extracted = extract_metadata(texts, _document_language(infos), ocr_confidence=ocr_confidence)
     _apply_supplied(manifest, extracted)
+    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), _archival(pdf, manifest), "application/pdf")
     manifest.pages = [page_from_dict(i) for i in infos]
     manifest.status, manifest.error = "processed", None
     manifest.pipeline_version = PIPELINE_VERSION
@@ -114,7 +114,20 @@ def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
     return manifest
 
 
-def fail(backends: Backends, doc_id: str, reason: str) -> Manifest:
+def _archival(pdf: bytes, manifest: Manifest) -> bytes:
+    """The searchable PDF as PDF/A-2b (archives.pdfa; about 2 ms a document). Should the conversion fail, the
+    plain PDF is kept (the export converts again) rather than failing the document."""
+    from archives.pdfa import to_pdfa
+
+    try:
+        return to_pdfa(pdf, title=manifest.metadata.title, language=manifest.metadata.language,
+                       author=manifest.metadata.issuing_body)
+    except ProcessingFailed as exc:
+        log.warning(json.dumps({"event": "pdfa_failed", "doc": manifest.id, "reason": exc.reason}))
+        return pdf
+
+
+def fail(backends: Services, doc_id: str, reason: str) -> Manifest:
     """Record that the document failed, with a reason a clerk can act on."""
     manifest = load_manifest(backends, doc_id)
     manifest.status, manifest.error = "failed", reason
@@ -138,19 +151,19 @@ def index_doc_for(manifest: Manifest, texts: list[str], dossier_title: str | Non
     )
 
 
-def page_texts(backends: Backends, manifest: Manifest) -> list[str]:
+def page_texts(backends: Services, manifest: Manifest) -> list[str]:
     """The stored text of every page of a processed document."""
     return [backends.store.get_bytes(page_key(manifest.id, p.number, "txt")).decode() for p in manifest.pages]
 
 
-def index_document(backends: Backends, manifest: Manifest, texts: list[str] | None = None) -> None:
+def index_document(backends: Services, manifest: Manifest, texts: list[str] | None = None) -> None:
     """(Re)index one processed document from its manifest and page texts."""
     if texts is None:
         texts = page_texts(backends, manifest)
     backends.index.upsert([index_doc_for(manifest, texts, dossier_title(backends, manifest.dossier))])
 
 
-def dossier_title(backends: Backends, dossier: str | None) -> str | None:
+def dossier_title(backends: Services, dossier: str | None) -> str | None:
     """The title of a dossier, if the document belongs to one and it is stored."""
     if not dossier:
         return None
@@ -160,7 +173,7 @@ def dossier_title(backends: Backends, dossier: str | None) -> str | None:
         return None
 
 
-def set_visibility(doc_id: str, visibility: str, shared_with: list[str], backends: Backends) -> Manifest:
+def set_visibility(doc_id: str, visibility: str, shared_with: list[str], backends: Services) -> Manifest:
     """Change who may see a document: the manifest (system of record) first, then the index."""
     from documents.model import VISIBILITIES
 

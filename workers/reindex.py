@@ -19,6 +19,9 @@ def index_docs(backends, on_document: Callable[[], None] | None = None) -> Itera
         if on_document:
             on_document()
         yield index_doc_for(manifest, page_texts(backends, manifest), dossier_title(backends, manifest.dossier))
+    from archives.tombstones import tombstone_docs
+
+    yield from tombstone_docs(backends.store)  # destroyed dossiers stay findable as tombstones
 
 
 def rebuild_index(backends, on_document: Callable[[], None] | None = None) -> int:

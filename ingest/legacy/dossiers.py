@@ -46,12 +46,15 @@ def write_dossier(store, dossier: str, title: str, agency: str, documents: list[
     Our list is complete and ordered; entries already stored that are ours are replaced by our order, so
     writing the same dossier again (a resumed import) gives the same object.
     """
-    existing: list[str] = []
+    stored: dict = {}
     with contextlib.suppress(NotFound):
-        existing = list(store.get_json(dossier_key(dossier)).get("documents") or [])
+        stored = store.get_json(dossier_key(dossier))
+    existing = list(stored.get("documents") or [])
     ours = set(documents)
     merged = [d for d in existing if d not in ours] + documents
-    store.put_json(dossier_key(dossier), {"id": dossier, "title": title, "agency": agency, "documents": merged})
+    # Archival fields (fonds, retention, hold, ... see archives.model.Dossier) set since are kept as they are.
+    store.put_json(dossier_key(dossier), {**stored, "id": dossier, "title": title, "agency": agency,
+                                          "documents": merged})
 
 
 def read_dossier(store, dossier: str) -> dict:

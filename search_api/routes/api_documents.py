@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
+from archives.copies import may_have_original
 from documents.access import can_change_visibility, check_visibility
 from documents.errors import NotFound
 from documents.model import derivative_key, original_key, page_key
@@ -18,6 +19,7 @@ from search_api.docaccess import check_page, load_visible, public_manifest
 from search_api.errors import ApiError, forbidden, not_found
 from search_api.highlight import matching_boxes
 from search_api.state import ApiState, StateDep
+from search_api.usercopy import user_copy
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 
@@ -77,6 +79,8 @@ def text(request: Request, principal: PrincipalDep, state: StateDep, doc_id: str
 def original(request: Request, principal: PrincipalDep, state: StateDep, doc_id: str = DocId) -> Response:
     """The stored original, byte for byte, under its original file name."""
     manifest = load_visible(state, request, principal, doc_id)
+    if not may_have_original(principal, manifest):  # other agencies get a stamped copy (archives.copies)
+        return user_copy(state, request, principal, manifest, "original")
     state.audit(request, principal, "download", doc_id, manifest.agency, what="original")
     ext = manifest.original.ext
     return _stream(
@@ -90,6 +94,8 @@ def searchable_pdf(
 ) -> Response:
     """The searchable PDF built from the cleaned pages and their OCR text."""
     manifest = load_visible(state, request, principal, doc_id)
+    if not may_have_original(principal, manifest):
+        return user_copy(state, request, principal, manifest, "searchable_pdf", inline=inline)
     state.audit(request, principal, "download", doc_id, manifest.agency, what="searchable_pdf")
     stem = manifest.original.filename.rsplit(".", 1)[0] or doc_id
     return _stream(

@@ -22,7 +22,7 @@ from search_api.errors import ApiError
 from search_api.highlight import matching_boxes
 from search_api.i18n import LANGS
 from search_api.routes.api_documents import page_words_json
-from search_api.searching import SearchParams, run_search
+from search_api.searching import SearchParams, parse_date, run_search
 from search_api.state import ApiState, StateDep
 from search_api.ui_render import LANG_COOKIE, render
 
@@ -175,9 +175,19 @@ def search_page(
             "link": link,
             "facet_param": facet_param,
             "facet_names": [f for f in FACETS if f != "year"],
+            "reversed_dates": _reversed(date_from, date_to),
         },
         user=user,
     )
+
+
+def _reversed(date_from: str, date_to: str) -> bool:
+    """Both dates valid and the range empty: the user most likely swapped them (shown with a one-click fix)."""
+    try:
+        start, end = parse_date(date_from or None, "from"), parse_date(date_to or None, "to")
+    except ApiError:
+        return False  # the search itself reports the bad date
+    return bool(start and end and start > end)
 
 
 @router.get("/documents/{doc_id}")

@@ -23,6 +23,11 @@
       return r.json().then(function (body) {
         status.textContent = r.ok ? form.dataset.saved : ((body.error && body.error.message) || r.status);
         status.className = r.ok ? "status" : "status error";
+        if (r.ok) {  // the metadata panel shows what is now stored, not what was there when the page loaded
+          const now = document.getElementById("visibility-now");
+          const label = form.elements.visibility.selectedOptions[0].textContent;
+          now.textContent = label + (body.shared_with && body.shared_with.length ? ": " + body.shared_with.join(", ") : "");
+        }
       });
     });
   });

@@ -1,0 +1,31 @@
+"""What a search asks for: the query, who asks, filters, paging and order. Below both the search index (which
+answers it) and the access rules (which narrow it), so neither imports the other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Access:
+    """Who is asking. `all_agencies` is for the local administrator and the admin role."""
+
+    agency: str | None
+    all_agencies: bool = False
+
+
+@dataclass
+class SearchRequest:
+    """A search: the user's query text plus filters. `query == ""` lists everything visible, newest first."""
+
+    query: str
+    access: Access
+    agency: str | None = None
+    doc_type: str | None = None
+    language: str | None = None
+    date_from: str | None = None  # ISO date, inclusive, on issued_date
+    date_to: str | None = None  # ISO date, inclusive, on issued_date
+    dossier: str | None = None
+    limit: int = 20  # 0 asks only for total and facets
+    offset: int = 0  # offset + limit <= MAX_RESULT_WINDOW, else ValueError
+    sort: str = "relevance"  # or "date_desc", "date_asc"
