@@ -93,6 +93,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "role_admin": {"en": "admin", "vi": "quản trị"},
     "lang_vie": {"en": "Vietnamese", "vi": "Tiếng Việt"},
     "lang_eng": {"en": "English", "vi": "Tiếng Anh"},
+    "lang_fra": {"en": "French", "vi": "Tiếng Pháp"},
     "lang_urd": {"en": "Urdu", "vi": "Tiếng Urdu"},
     "lang_ara": {"en": "Arabic", "vi": "Tiếng Ả Rập"},
     "highlight_note": {"en": "Matches of “{q}” are highlighted on the page images.",
