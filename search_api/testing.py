@@ -130,6 +130,7 @@ def seed_document(backends, *, agency: str, pages: list[str], title: str, visibi
         store.put_bytes(page_key(doc_id, n, "txt"), text.encode(), "text/plain; charset=utf-8")
         store.put_bytes(page_key(doc_id, n, "words.json"), json.dumps(layout_words(text)).encode(),
                         "application/json")
+        store.put_bytes(page_key(doc_id, n, "pdf"), _pdf(width, height, 1), "application/pdf")
         summaries.append(PageSummary(number=n, method="ocr", lang=language, width=width, height=height,
                                      confidence=90.0, chars=len(text)))
     store.put_bytes(derivative_key(doc_id, "text.txt"), "\n\f".join(pages).encode(), "text/plain; charset=utf-8")
