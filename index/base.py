@@ -12,9 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from documents.errors import RecordsError
+from index.folding import fold
 
 VISIBILITIES = ("private", "shared", "public")
-SORTS = ("relevance", "date_desc", "date_asc")
+SORTS = ("relevance", "date_desc", "date_asc", "added_desc", "added_asc", "title_asc", "title_desc")
+# sort name -> (index field, descending?): issued date (else date added), date added, title (folded, untitled last)
+SORT_FIELDS = {"date_desc": ("sort_key", True), "date_asc": ("sort_key", False),
+               "added_desc": ("added_key", True), "added_asc": ("added_key", False),
+               "title_asc": ("title_key", False), "title_desc": ("title_key", True)}
 MAX_RESULT_WINDOW = 10_000  # offset + limit beyond this is refused (ValueError): refine the query instead
 FACETS = ("agency", "doc_type", "language", "year", "dossier")
 
@@ -62,15 +67,16 @@ class SearchRequest:
 
     query: str
     access: Access
-    agency: str | None = None
-    doc_type: str | None = None
-    language: str | None = None
+    # each keyword filter is one value or a list of values OR-ed together (a multi-select facet)
+    agency: str | list[str] | None = None
+    doc_type: str | list[str] | None = None
+    language: str | list[str] | None = None
     date_from: str | None = None  # ISO date, inclusive, on issued_date
     date_to: str | None = None  # ISO date, inclusive, on issued_date
-    dossier: str | None = None
+    dossier: str | list[str] | None = None
     limit: int = 20  # 0 asks only for total and facets
     offset: int = 0  # offset + limit <= MAX_RESULT_WINDOW, else ValueError
-    sort: str = "relevance"  # or "date_desc", "date_asc"
+    sort: str = "relevance"  # or any other of SORTS
 
 
 @dataclass
@@ -139,6 +145,24 @@ def sort_key(doc: IndexDoc) -> int:
     return (t.year * 10000 + t.month * 100 + t.day) * 1_000_000 + t.hour * 10000 + t.minute * 100 + t.second
 
 
+def added_key(doc: IndexDoc) -> int:
+    """yyyymmddHHMMSS of `created_at` (when the document was added): the order of the "date added" sorts."""
+    try:
+        t = datetime.fromisoformat(doc.created_at.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return 0
+    return (t.year * 10000 + t.month * 100 + t.day) * 1_000_000 + t.hour * 10000 + t.minute * 100 + t.second
+
+
+UNTITLED_KEY = "\uffff"  # sorts after every real title, so untitled documents come last in A–Z
+
+
+def title_key(doc: IndexDoc) -> str:
+    """The title folded to lower-case ASCII where it can be (`Quyết` -> `quyet`): the order of the title sorts."""
+    title = " ".join((doc.title or "").split())
+    return fold(title)[:200] or UNTITLED_KEY
+
+
 def check_doc(doc: IndexDoc) -> None:
     """Refuse a document no backend can index correctly (ValueError)."""
     if not doc.id:
@@ -161,11 +185,18 @@ DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
 )
 
 
-def term_filters(req: SearchRequest) -> list[tuple[str, str]]:
-    """The keyword filters the request asks for, as (field, value) pairs."""
+def filter_values(value: str | list[str] | None) -> list[str]:
+    """The values of one keyword filter (one value, or several to be OR-ed), without blanks or repeats."""
+    values = [value] if isinstance(value, str) else list(value or [])
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def term_filters(req: SearchRequest) -> list[tuple[str, list[str]]]:
+    """The keyword filters the request asks for, as (field, values) pairs; a document matches a pair when its
+    field holds any of the values."""
     pairs = (("agency", req.agency), ("doc_type", req.doc_type), ("language", req.language),
              ("dossier", req.dossier))
-    return [(name, value) for name, value in pairs if value]
+    return [(name, filter_values(value)) for name, value in pairs if filter_values(value)]
 
 
 def date_range(req: SearchRequest) -> tuple[date | None, date | None]:

@@ -49,6 +49,7 @@ from index import query as q
 from index.base import (
     DOC_FIELDS,
     FACETS,
+    SORT_FIELDS,
     Hit,
     IndexCorrupt,
     IndexDoc,
@@ -56,18 +57,20 @@ from index.base import (
     SearchIndex,
     SearchRequest,
     SearchResult,
+    added_key,
     check_doc,
     date_range,
     iso_date,
     result_window,
     sort_key,
     term_filters,
+    title_key,
 )
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
 from index.memory import release_free_memory
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: added_key and title_key (sort by date added, by title)
 MARKER = "records-index.json"
 EXACT = "records_exact"  # simple tokenizer + lowercase over `normalize`d text
 FOLDED = "records_folded"  # the same + ASCII folding, over `prefold(normalize(text))`
@@ -101,6 +104,8 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("date_num", indexed=True, fast=True)  # issued_date as yyyymmdd
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_integer_field("sort_key", fast=True)  # yyyymmddHHMMSS of issued_date, else created_at
+    sb.add_integer_field("added_key", fast=True)  # yyyymmddHHMMSS of created_at
+    sb.add_text_field("title_key", tokenizer_name="raw", fast=True)  # folded title, for the A–Z sort
     sb.add_bytes_field("meta", stored=True)  # IndexDoc fields except pages, JSON
     sb.add_bytes_field("text", stored=True)  # page text (page documents only), UTF-8
     return sb.build()
@@ -256,6 +261,8 @@ class TantivyIndex(SearchIndex):
             d.add_integer("date_num", num)
             d.add_integer("year", num // 10000)
         d.add_integer("sort_key", sort_key(doc))
+        d.add_integer("added_key", added_key(doc))
+        d.add_text("title_key", title_key(doc))
         if len(pages) == 1:
             d.add_unsigned("is_page", 1)
             d.add_unsigned("page_no", pages[0].number)
@@ -450,7 +457,9 @@ class TantivyIndex(SearchIndex):
             if a.agency:
                 allowed.append((Occur.Should, self._term("readers", a.agency)))
             out.append(Query.boolean_query(allowed))
-        out.extend(self._term(field, value) for field, value in term_filters(req))
+        for field, values in term_filters(req):
+            out.append(self._term(field, values[0]) if len(values) == 1 else
+                       Query.boolean_query([(Occur.Should, self._term(field, v)) for v in values]))
         lo, hi = (_day_num(d) for d in date_range(req))
         if lo is not None or hi is not None:
             out.append(Query.range_query(self._schema, "date_num", tantivy.FieldType.Integer, lo, hi))
@@ -474,8 +483,9 @@ class TantivyIndex(SearchIndex):
             if sort == "relevance":
                 res = s.search(full, limit=n, offset=offset, count=True)
             else:
-                order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
-                res = s.search(full, limit=n, offset=offset, count=True, order_by_field="sort_key", order=order)
+                field, descending = SORT_FIELDS[sort]
+                order = tantivy.Order.Desc if descending else tantivy.Order.Asc
+                res = s.search(full, limit=n, offset=offset, count=True, order_by_field=field, order=order)
             facets = self._facets(s, full) if res.count else {name: {} for name in FACETS}
             match = matcher(terms) if terms else None
             hits = [self._hit(s, key, addr, terms, match, sort) for key, addr in res.hits[:limit]]

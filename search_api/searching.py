@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from fastapi import Request
 
 from documents.access import Principal
-from index.base import SORTS, SearchRequest, SearchResult
+from index.base import SORTS, SearchRequest, SearchResult, filter_values
 from search_api.errors import ApiError
 from search_api.state import ApiState
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+FILTER_FIELDS = ("agency", "doc_type", "language", "dossier")  # the keyword filters (facets) a search may OR
+MAX_FILTER_VALUES = 50
 
 
 @dataclass
@@ -21,12 +23,13 @@ class SearchParams:
     """What a caller may ask for; access is never among it."""
 
     q: str = ""
-    agency: str | None = None
-    doc_type: str | None = None
-    language: str | None = None
+    # one value, or several OR-ed (a multi-select facet)
+    agency: str | list[str] | None = None
+    doc_type: str | list[str] | None = None
+    language: str | list[str] | None = None
     date_from: str | None = None
     date_to: str | None = None
-    dossier: str | None = None
+    dossier: str | list[str] | None = None
     limit: int = 20
     offset: int = 0
     sort: str = "relevance"
@@ -53,16 +56,46 @@ def run_search(state: ApiState, request: Request | None, principal: Principal, p
         raise ApiError(422, "invalid", f"offset must be between 0 and {state.limits.max_offset}; narrow the search")
     if p.sort not in SORTS:
         raise ApiError(422, "invalid", f"sort must be one of {', '.join(SORTS)}")
-    date_from, date_to = parse_date(p.date_from, "from"), parse_date(p.date_to, "to")
-    req = SearchRequest(query=p.q or "", access=principal.access, agency=p.agency or None,
-                        doc_type=p.doc_type or None, language=p.language or None, date_from=date_from,
-                        date_to=date_to, dossier=p.dossier or None, limit=p.limit, offset=p.offset, sort=p.sort)
-    narrowed = principal.narrow(req)
+    narrowed = _request(principal, p)
     result = SearchResult(total=0, hits=[], facets={}) if narrowed is None else state.backends.index.search(narrowed)
-    filters = {k: v for k, v in asdict(p).items() if k not in ("q", "limit", "offset", "sort") and v}
+    # the audit keeps one chosen value as a plain string (as before multi-select), several as a list
+    filters = {k: _one_or_list(v) for k, v in asdict(p).items() if k not in ("q", "limit", "offset", "sort") and v}
     state.audit(request, principal, "search", None, None, q=p.q, filters=filters, total=result.total,
                 offset=p.offset or None)
     return result
+
+
+def _one_or_list(value: str | list[str]) -> str | list[str]:
+    values = filter_values(value)
+    return values[0] if len(values) == 1 else values
+
+
+def _request(principal: Principal, p: SearchParams) -> SearchRequest | None:
+    """The index request for `p` as `principal` (None: it can match nothing). Dates are checked (422)."""
+    for name in FILTER_FIELDS:
+        if len(filter_values(getattr(p, name))) > MAX_FILTER_VALUES:
+            raise ApiError(422, "invalid", f"at most {MAX_FILTER_VALUES} values of one filter")
+    date_from, date_to = parse_date(p.date_from, "from"), parse_date(p.date_to, "to")
+    req = SearchRequest(query=p.q or "", access=principal.access, agency=filter_values(p.agency) or None,
+                        doc_type=filter_values(p.doc_type) or None, language=filter_values(p.language) or None,
+                        date_from=date_from, date_to=date_to, dossier=filter_values(p.dossier) or None,
+                        limit=p.limit, offset=p.offset, sort=p.sort)
+    return principal.narrow(req)
+
+
+def facets_beside_selection(state: ApiState, principal: Principal, p: SearchParams,
+                            result: SearchResult) -> dict[str, dict[str, int]]:
+    """Facet counts for a multi-select facet list: a facet that has values chosen is counted as if none of its
+    own values were chosen (the other filters still apply), so the user can add values to OR. One count-only
+    search per facet in use; the others keep the result's counts."""
+    facets = dict(result.facets)
+    for name in FILTER_FIELDS:
+        if not filter_values(getattr(p, name)):
+            continue
+        narrowed = _request(principal, replace(p, **{name: None}, limit=0, offset=0))
+        if narrowed is not None:
+            facets[name] = state.backends.index.search(narrowed).facets.get(name, {})
+    return facets
 
 
 def result_dict(result: SearchResult, p: SearchParams) -> dict:

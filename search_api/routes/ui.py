@@ -5,6 +5,7 @@ the browser's session cookie holds the API token (HttpOnly, SameSite=Strict)."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -22,7 +23,7 @@ from search_api.errors import ApiError
 from search_api.highlight import matching_boxes
 from search_api.i18n import LANGS
 from search_api.routes.api_documents import page_words_json
-from search_api.searching import SearchParams, parse_date, run_search
+from search_api.searching import SearchParams, facets_beside_selection, parse_date, run_search
 from search_api.state import ApiState, StateDep
 from search_api.ui_render import LANG_COOKIE, render
 
@@ -109,56 +110,54 @@ def upload_page(request: Request, state: StateDep) -> Response:
     return render(request, "upload.html", {"allowed": can_upload(user.principal)})
 
 
+PAGE_SIZES = (10, 20, 50)
+UI_SORTS = ("relevance", "date_desc", "date_asc", "added_desc", "title_asc")
+_MULTI = ("agency", "type", "lang", "dossier")  # URL names of the multi-select facets
+
+
 @router.get("/search")
 def search_page(
     request: Request,
     state: StateDep,
     q: str = Query("", max_length=2000),
-    agency: str = "",
-    type: str = "",
-    lang: str = "",
+    agency: Annotated[list[str] | None, Query()] = None,
+    type: Annotated[list[str] | None, Query()] = None,
+    lang: Annotated[list[str] | None, Query()] = None,
     date_from: str = Query("", alias="from"),
     date_to: str = Query("", alias="to"),
-    dossier: str = "",
+    dossier: Annotated[list[str] | None, Query()] = None,
     sort: str = "relevance",
+    size: int = 10,
     page: int = Query(1, ge=1, le=500),
 ) -> Response:
-    """Query box, filters, facets with counts, highlighted snippets and pagination."""
+    """Query box, multi-select facets with counts, thumbnails of the matching page, sort, page size, paging."""
     user = ui_user(request, state)
     if user is None:
         return _to_login(request)
-    size = 10
-    params = SearchParams(
-        q=q,
-        agency=agency or None,
-        doc_type=type or None,
-        language=lang or None,
-        date_from=date_from or None,
-        date_to=date_to or None,
-        dossier=dossier or None,
-        limit=size,
-        offset=(page - 1) * size,
-        sort=sort,
-    )
-    error = None
+    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    agency, type, lang, dossier = agency or [], type or [], lang or [], dossier or []
+    params = SearchParams(q=q, agency=agency, doc_type=type, language=lang, date_from=date_from or None,
+                          date_to=date_to or None, dossier=dossier, limit=size, offset=(page - 1) * size, sort=sort)
+    error, facets = None, {}
     try:
         result = run_search(state, request, user.principal, params)
+        facets = facets_beside_selection(state, user.principal, params, result)
     except ApiError as exc:
         error, result = exc.message, None
-    current = {
-        "q": q,
-        "agency": agency,
-        "type": type,
-        "lang": lang,
-        "from": date_from,
-        "to": date_to,
-        "dossier": dossier,
-        "sort": sort,
-    }
+    current: dict = {"q": q, "agency": agency, "type": type, "lang": lang, "from": date_from, "to": date_to,
+                     "dossier": dossier, "sort": sort, "size": size}
 
     def link(**changes) -> str:
         merged = {**current, **changes}
-        return "/search?" + urlencode({k: v for k, v in merged.items() if v not in ("", None, 1)})
+        defaults = ("", None, [], 1)
+        kept = {k: v for k, v in merged.items() if v not in defaults and not (k == "size" and v == PAGE_SIZES[0])}
+        return "/search?" + urlencode(kept, doseq=True)
+
+    def toggle(param: str, value: str) -> str:
+        """The link that adds `value` to the facet's chosen values, or removes it (back to page 1)."""
+        chosen = list(current[param])
+        chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        return link(**{param: chosen, "page": 1})
 
     facet_param = {"agency": "agency", "doc_type": "type", "language": "lang", "dossier": "dossier"}
     return render(
@@ -168,11 +167,16 @@ def search_page(
             "q": q,
             "current": current,
             "result": result,
+            "facets": facets,
             "error": error,
             "page": page,
             "size": size,
+            "sizes": PAGE_SIZES,
+            "sorts": UI_SORTS,
             "pages": ((result.total + size - 1) // size) if result else 0,
             "link": link,
+            "toggle": toggle,
+            "multi": _MULTI,
             "facet_param": facet_param,
             "facet_names": [f for f in FACETS if f != "year"],
             "reversed_dates": _reversed(date_from, date_to),
