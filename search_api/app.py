@@ -23,6 +23,7 @@ from search_api.routes import (
     assets,
     health,
     ui,
+    ui_admin,
     ui_archives,
 )
 from search_api.state import ApiState
@@ -88,7 +89,8 @@ def create_app(settings: Settings | None = None, *, backends=None, limits: ApiLi
                                      "Authenticate with `Authorization: Bearer TOKEN` (from `records users add`).")
     app.state.records = state
     errors.install(app)
-    for module in (health, api_search, api_documents, api_batches, api_admin, api_archives, ui, ui_archives, assets):
+    for module in (health, api_search, api_documents, api_batches, api_admin, api_archives, ui, ui_archives, ui_admin,
+                   assets):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

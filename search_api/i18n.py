@@ -138,6 +138,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 from search_api.i18n_archives import ARCHIVE_MESSAGES  # noqa: E402 (the archival screens' messages)
 
 MESSAGES.update(ARCHIVE_MESSAGES)
+from search_api.i18n_workday import WORKDAY_MESSAGES  # noqa: E402 (admin, batches, saved searches, viewer)
+
+MESSAGES.update(WORKDAY_MESSAGES)
 
 
 def translate(key: str, lang: str, **values: object) -> str:

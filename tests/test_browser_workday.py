@@ -6,6 +6,7 @@ One site and one browser serve the whole module (seeded documents, no OCR). Scre
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -106,5 +107,111 @@ def test_results_thumbnails_multiselect_facets_sort_and_page_size(site, browser,
         assert hits.evaluate_all("els => els.map(e => e.dataset.id)") == [docs["report"].id, docs["decision"].id]
         sort_words = page.locator("#sort option").all_inner_texts()
         assert ("Title A–Z" if lang == "en" else "Trích yếu A–Z") in sort_words
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_upload_page_lists_recent_batches_with_live_state(site, browser, lang, width) -> None:
+    from catalog.batches import create_batch, finish_batch
+
+    batch = f"b{lang}{width}"
+    cat = open_catalog(site["settings"])
+    try:
+        create_batch(cat, batch, "so-a", "clerk.a", {}, [("scan.png", 10)])
+        create_batch(cat, f"{batch}other", "so-b", "clerk.b", {}, [("other.png", 10)])  # another agency's
+    finally:
+        cat.close()
+    page = _page(browser, site, "clerk", width, lang)
+    try:
+        page.goto(f"{site['url']}/upload")
+        state = page.locator(f'#batch-rows tr[data-batch="{batch}"] .batch-state')
+        expect(state).to_have_text("processing" if lang == "en" else "đang xử lý")
+        expect(page.locator(f'#batch-rows tr[data-batch="{batch}other"]')).to_have_count(0)
+        cat = open_catalog(site["settings"])
+        try:
+            finish_batch(cat, batch)
+        finally:
+            cat.close()
+        expect(state).to_have_text("done" if lang == "en" else "xong", timeout=10_000)  # no reload: polled
+        page.screenshot(path=str(SHOTS / f"upload-recent-batches-{lang}-{width}.png"), full_page=True)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_admin_creates_rotates_and_disables_a_user(site, browser, lang, width) -> None:
+    url = site["url"]
+    page = _page(browser, site, "admin", width, lang)
+    try:
+        page.click("header nav a[href='/admin/users']")
+        expect(page.locator('#users-table tr[data-user="officer.a"]')).to_be_visible()
+        name = f"new.{lang}{width}"
+        page.fill("#new-user-name", name)
+        page.select_option("#new-user-role", "officer")
+        page.click("#add-user")
+        expect(page.locator("#token-box")).to_be_visible()
+        first = page.locator("#new-token").inner_text()
+        assert first.startswith("rec_")
+        assert page.request.get(f"{url}/api/me", headers={"Authorization": f"Bearer {first}"}).json()["name"] == name
+        page.reload()
+        page.click(f'#users-table button.rotate[data-user="{name}"]')
+        expect(page.locator("#new-token")).not_to_have_text(first)
+        second = page.locator("#new-token").inner_text()
+        assert page.request.get(f"{url}/api/me", headers={"Authorization": f"Bearer {first}"}).status == 401
+        assert page.request.get(f"{url}/api/me", headers={"Authorization": f"Bearer {second}"}).status == 200
+        page.screenshot(path=str(SHOTS / f"admin-users-{lang}-{width}.png"), full_page=True)
+        page.once("dialog", lambda d: d.accept())
+        page.click(f'#users-table button.disable[data-user="{name}"]')
+        expect(page.locator(f'#users-table tr[data-user="{name}"] .user-state')).to_have_text(
+            "disabled" if lang == "en" else "đã khóa")
+        assert page.request.get(f"{url}/api/me", headers={"Authorization": f"Bearer {second}"}).status == 401
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_audit_log_filters_and_exports_csv(site, browser, lang, width) -> None:
+    url = site["url"]
+    officer = _page(browser, site, "officer", width, lang)
+    officer.goto(f"{url}/search?q=giao")
+    officer.context.close()
+    page = _page(browser, site, "admin", width, lang)
+    try:
+        page.click("header nav a[href='/admin/audit']")
+        page.select_option("#audit-user", "officer.a")
+        page.fill("#audit-action", "search")
+        page.fill("#audit-from", "01/01/2020")
+        page.click("#audit-apply")
+        rows = page.locator("#audit-table tbody tr")
+        expect(rows.first).to_have_attribute("data-action", "search")
+        assert set(rows.evaluate_all("rs => rs.map(r => r.dataset.user + ' ' + r.dataset.action)")) == {
+            "officer.a search"}
+        expect(page.locator("#audit-table")).to_contain_text("giao")
+        page.screenshot(path=str(SHOTS / f"admin-audit-{lang}-{width}.png"), full_page=True)
+        with page.expect_download() as download:
+            page.click("#audit-csv")
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        lines = text.strip().splitlines()
+        assert lines[0].startswith("id,time,user,agency,role,action") and len(lines) == rows.count() + 1
+        assert all(",officer.a,so-a,officer,search," in line for line in lines[1:])
+        page.fill("#audit-from", "31/12/2099")
+        page.click("#audit-apply")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_have_text("No entries match." if lang == "en" else "Không có mục nào khớp.")
+    finally:
+        page.context.close()
+
+
+def test_admin_screens_are_not_for_officers(site, browser) -> None:
+    page = _page(browser, site, "officer", 1366, "en")
+    try:
+        expect(page.locator("header nav a[href^='/admin']")).to_have_count(0)
+        for path in ("/admin/users", "/admin/audit", "/admin/audit.csv"):
+            assert page.goto(site["url"] + path).status == 403
+            expect(page.locator("main")).to_contain_text("Only administrators")
     finally:
         page.context.close()

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from catalog import authenticate
+from catalog.batches import list_batches
 from catalog.users import User
 from documents.access import can_change_visibility, can_upload
 from documents.errors import NotFound
@@ -28,6 +29,7 @@ from search_api.state import ApiState, StateDep
 from search_api.ui_render import LANG_COOKIE, render
 
 router = APIRouter(include_in_schema=False)
+RECENT_BATCHES = 15
 MAX_PAGES_SHOWN = 60
 
 
@@ -107,7 +109,8 @@ def upload_page(request: Request, state: StateDep) -> Response:
     user = ui_user(request, state)
     if user is None:
         return _to_login(request)
-    return render(request, "upload.html", {"allowed": can_upload(user.principal)})
+    recent = list_batches(state.catalog, user.agency, RECENT_BATCHES) if user.agency else []
+    return render(request, "upload.html", {"allowed": can_upload(user.principal), "batches": recent}, user=user)
 
 
 PAGE_SIZES = (10, 20, 50)
