@@ -74,6 +74,7 @@ class SearchRequest:
     date_from: str | None = None  # ISO date, inclusive, on issued_date
     date_to: str | None = None  # ISO date, inclusive, on issued_date
     dossier: str | list[str] | None = None
+    added_after: str | None = None  # ISO timestamp, exclusive, on created_at (new matches of a saved search)
     limit: int = 20  # 0 asks only for total and facets
     offset: int = 0  # offset + limit <= MAX_RESULT_WINDOW, else ValueError
     sort: str = "relevance"  # or any other of SORTS
@@ -147,8 +148,13 @@ def sort_key(doc: IndexDoc) -> int:
 
 def added_key(doc: IndexDoc) -> int:
     """yyyymmddHHMMSS of `created_at` (when the document was added): the order of the "date added" sorts."""
+    return timestamp_key(doc.created_at)
+
+
+def timestamp_key(value: str | None) -> int:
+    """yyyymmddHHMMSS of an ISO timestamp (UTC); 0 when absent or malformed."""
     try:
-        t = datetime.fromisoformat(doc.created_at.replace("Z", "+00:00"))
+        t = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
     except (ValueError, AttributeError):
         return 0
     return (t.year * 10000 + t.month * 100 + t.day) * 1_000_000 + t.hour * 10000 + t.minute * 100 + t.second

@@ -59,6 +59,7 @@ from index.base import (
     result_window,
     sort_key,
     term_filters,
+    timestamp_key,
     title_key,
 )
 from index.folding import fold_normalized, tokens
@@ -260,6 +261,8 @@ def access_filter(req: SearchRequest) -> list[dict[str, Any]]:
             allowed.append({"term": {"readers": a.agency}})
         out.append({"bool": {"should": allowed, "minimum_should_match": 1}})
     out.extend({"terms": {field: values}} for field, values in term_filters(req))
+    if req.added_after:
+        out.append({"range": {"added_key": {"gt": timestamp_key(req.added_after)}}})
     lo, hi = date_range(req)
     if lo is not None or hi is not None:
         rng: dict[str, str] = {}

@@ -64,6 +64,7 @@ from index.base import (
     result_window,
     sort_key,
     term_filters,
+    timestamp_key,
     title_key,
 )
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
@@ -104,7 +105,7 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("date_num", indexed=True, fast=True)  # issued_date as yyyymmdd
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_integer_field("sort_key", fast=True)  # yyyymmddHHMMSS of issued_date, else created_at
-    sb.add_integer_field("added_key", fast=True)  # yyyymmddHHMMSS of created_at
+    sb.add_integer_field("added_key", indexed=True, fast=True)  # yyyymmddHHMMSS of created_at
     sb.add_text_field("title_key", tokenizer_name="raw", fast=True)  # folded title, for the A–Z sort
     sb.add_bytes_field("meta", stored=True)  # IndexDoc fields except pages, JSON
     sb.add_bytes_field("text", stored=True)  # page text (page documents only), UTF-8
@@ -460,6 +461,9 @@ class TantivyIndex(SearchIndex):
         for field, values in term_filters(req):
             out.append(self._term(field, values[0]) if len(values) == 1 else
                        Query.boolean_query([(Occur.Should, self._term(field, v)) for v in values]))
+        if req.added_after:  # strictly after: keys have whole seconds
+            out.append(Query.range_query(self._schema, "added_key", tantivy.FieldType.Integer,
+                                         timestamp_key(req.added_after) + 1, None))
         lo, hi = (_day_num(d) for d in date_range(req))
         if lo is not None or hi is not None:
             out.append(Query.range_query(self._schema, "date_num", tantivy.FieldType.Integer, lo, hi))

@@ -98,6 +98,29 @@ def facets_beside_selection(state: ApiState, principal: Principal, p: SearchPara
     return facets
 
 
+def count_added_since(state: ApiState, principal: Principal, p: SearchParams, since: str) -> int:
+    """How many documents matching `p` (as `principal` may see them) were added after `since` (ISO timestamp).
+    Not audited: it is the start page's badge, not a search the user ran."""
+    narrowed = _request(principal, replace(p, limit=0, offset=0, sort="relevance"))
+    if narrowed is None:
+        return 0
+    return state.backends.index.search(replace(narrowed, added_after=since)).total
+
+
+def params_from_query(query: str) -> SearchParams:
+    """The search of a search-page query string (`q=...&type=a&type=b&from=...`), as saved searches keep it."""
+    from urllib.parse import parse_qs
+
+    values = parse_qs(query, keep_blank_values=False)
+
+    def one(name: str) -> str | None:
+        return (values.get(name) or [None])[0]
+
+    return SearchParams(q=one("q") or "", agency=values.get("agency"), doc_type=values.get("type"),
+                        language=values.get("lang"), date_from=one("from"), date_to=one("to"),
+                        dossier=values.get("dossier"))
+
+
 def result_dict(result: SearchResult, p: SearchParams) -> dict:
     """JSON view of a result (the `records search --json` shape plus paging)."""
     return {"total": result.total, "offset": p.offset, "limit": p.limit, "query": p.q,

@@ -215,3 +215,63 @@ def test_admin_screens_are_not_for_officers(site, browser) -> None:
             expect(page.locator("main")).to_contain_text("Only administrators")
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_saved_search_shows_new_matches_on_the_start_page(site, browser, lang, width) -> None:
+    url, word = site["url"], f"kho{lang}{width}"
+    seed_document(site["backends"], agency="so-a", title=f"Hợp đồng thuê {word}", doc_type="contract",
+                  pages=[f"Hợp đồng thuê {word} số một"], language="vie")
+    page = _page(browser, site, "officer", width, lang)
+    try:
+        page.goto(f"{url}/search?q={word}&type=contract")
+        expect(page.locator("li.hit")).to_have_count(1)
+        page.fill("#save-name", f"Kho {lang} {width}")
+        page.click("#save-search-button")
+        expect(page.locator("#save-search .status")).to_have_text(
+            "Saved: it is listed on the start page." if lang == "en" else "Đã lưu: xem ở trang đầu.")
+        page.wait_for_timeout(1100)  # the new documents are added after the save (second precision)
+        for n in (2, 3):  # two more matching contracts, and one of another type that must not count
+            seed_document(site["backends"], agency="so-a", title=f"Hợp đồng {n} {word}", doc_type="contract",
+                          pages=[f"Hợp đồng thuê {word} số {n}"], language="vie")
+        seed_document(site["backends"], agency="so-a", title=f"Báo cáo {word}", doc_type="report",
+                      pages=[f"Báo cáo {word}"], language="vie")
+        page.click("header a.brand")
+        item = page.locator("#saved-searches li", has_text=f"Kho {lang} {width}")
+        expect(item.locator(".new-count")).to_have_text("2 new" if lang == "en" else "2 mới")
+        page.screenshot(path=str(SHOTS / f"start-saved-searches-{lang}-{width}.png"), full_page=True)
+        item.locator("a.saved-name").click()
+        page.wait_for_url("**/search?**")
+        expect(page.locator("li.hit")).to_have_count(3)
+        page.goto(f"{url}/")
+        expect(item.locator(".new-count")).to_have_text("nothing new" if lang == "en" else "không có gì mới")
+        item.locator(".delete-saved").click()
+        expect(item).to_have_count(0)
+        page.reload()
+        expect(page.locator("#saved-searches li", has_text=f"Kho {lang} {width}")).to_have_count(0)
+    finally:
+        page.context.close()
+
+
+def test_saved_searches_are_per_user(site, browser) -> None:
+    url = site["url"]
+    officer = _page(browser, site, "officer", 1366, "en")
+    clerk = _page(browser, site, "clerk", 1366, "en")
+    try:
+        officer.goto(f"{url}/search?q=giao")
+        officer.fill("#save-name", "Officer only")
+        officer.click("#save-search-button")
+        expect(officer.locator("#save-search .status")).to_contain_text("Saved")
+        saved_id = officer.request.get(f"{url}/api/saved-searches").json()["saved"][0]["id"]
+        clerk.goto(f"{url}/")
+        expect(clerk.locator("#saved-searches")).not_to_contain_text("Officer only")
+        assert clerk.goto(f"{url}/saved/{saved_id}").status == 404
+        csrf = clerk.locator('meta[name="csrf-token"]').get_attribute("content")
+        assert clerk.request.delete(f"{url}/api/saved-searches/{saved_id}",
+                                    headers={"X-CSRF-Token": csrf}).status == 404
+        officer.goto(f"{url}/")
+        expect(officer.locator("#saved-searches")).to_contain_text("Officer only")
+    finally:
+        officer.context.close()
+        clerk.context.close()

@@ -440,6 +440,9 @@ def test_sort_by_date_added_and_by_title(search_index: SearchIndex) -> None:
     assert ids(find(search_index, "đất", sort="title_desc"))[:3] == ["t3", "t1", "t4"]
     paged = [i for o in (0, 2) for i in ids(find(search_index, "", sort="title_asc", limit=2, offset=o))]
     assert paged == ["t2", "t4", "t1", "t3"]
+    # documents added after a moment (the new matches of a saved search since the user last looked)
+    assert sorted(ids(find(search_index, "đất", added_after="2024-05-02T09:00:00+00:00"))) == ["t1", "t4"]
+    assert find(search_index, "", added_after="2024-05-04T09:00:00Z").total == 0
 
 
 def test_bad_requests_are_reported(search_index: SearchIndex) -> None:

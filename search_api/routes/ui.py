@@ -54,12 +54,6 @@ def _to_login(request: Request) -> RedirectResponse:
     return RedirectResponse("/login?" + urlencode({"next": path}), status_code=303)
 
 
-@router.get("/")
-def home() -> RedirectResponse:
-    """The search page is the start page."""
-    return RedirectResponse("/search", status_code=303)
-
-
 @router.get("/login")
 def login_page(request: Request, next: str = "/search") -> Response:
     """The sign-in form."""

@@ -1,0 +1,36 @@
+// Saved searches: save the current search (search page), delete one (start page), through /api/saved-searches.
+(function () {
+  "use strict";
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  const csrf = meta ? meta.content : "";
+
+  function call(method, path, body) {
+    return fetch(path, {
+      method: method, credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+      body: body ? JSON.stringify(body) : undefined
+    }).then(function (r) {
+      return r.json().then(function (data) {
+        if (!r.ok) throw new Error((data.error && data.error.message) || String(r.status));
+        return data;
+      });
+    });
+  }
+
+  const form = document.getElementById("save-search");
+  if (form) form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    const status = form.querySelector(".status");
+    call("POST", "/api/saved-searches", {name: form.elements.name.value, query: window.location.search.slice(1)})
+      .then(function () { status.textContent = form.dataset.saved; status.className = "status"; })
+      .catch(function (err) { status.textContent = err.message; status.className = "status error"; });
+  });
+
+  document.querySelectorAll(".delete-saved").forEach(function (button) {
+    button.addEventListener("click", function () {
+      call("DELETE", "/api/saved-searches/" + button.dataset.saved).then(function () {
+        button.closest("li").remove();
+      }).catch(function () {});
+    });
+  });
+})();
