@@ -275,3 +275,67 @@ def test_saved_searches_are_per_user(site, browser) -> None:
     finally:
         officer.context.close()
         clerk.context.close()
+
+
+def _in_view(page, selector: str) -> bool:
+    return page.locator(selector).evaluate(
+        "e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; }")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_page_viewer_zoom_rotate_strip_and_matches_by_keyboard(site, browser, lang, width) -> None:
+    doc = site["docs"]["letter"]
+    page = _page(browser, site, "officer", width, lang)
+    try:
+        page.goto(f"{site['url']}/documents/{doc.id}?q=đất")
+        strip = page.locator("#page-strip a")
+        expect(strip).to_have_count(3)
+        # pages 2 and 3 hold the word, page 1 does not
+        assert strip.evaluate_all("as => as.map(a => a.classList.contains('has-match'))") == [False, True, True]
+        total = page.locator(".page-image .hl").count()
+        assert total >= 2
+        page.locator("body").press("n")
+        status = page.locator("#match-status")
+        expect(status).to_contain_text(f"1/{total}" if lang == "vi" else f"Match 1 of {total}")
+        expect(status).to_contain_text("2")  # page 2
+        assert _in_view(page, ".hl.current")
+        expect(page.locator('#page-strip a[data-page="2"]')).to_have_attribute("aria-current", "page")
+        for _ in range(total - 1):
+            page.keyboard.press("n")
+        expect(page.locator('#page-strip a[data-page="3"]')).to_have_attribute("aria-current", "page")
+        page.keyboard.press("n")  # wraps round to the first match
+        expect(page.locator('#page-strip a[data-page="2"]')).to_have_attribute("aria-current", "page")
+        page.keyboard.press("p")
+        expect(page.locator('#page-strip a[data-page="3"]')).to_have_attribute("aria-current", "page")
+        # zoom: + twice is 150 %, the page is wider than its frame and the frame scrolls; 0 fits again
+        frame = page.locator("#page-1 .page-frame")
+        fit = frame.evaluate("f => f.clientWidth")
+        page.keyboard.press("+")
+        page.keyboard.press("+")
+        expect(page.locator("#zoom-level")).to_have_text("150%")
+        wide = page.locator("#page-1 .page-image").evaluate("e => e.getBoundingClientRect().width")
+        assert abs(wide - 1.5 * fit) < 3
+        assert frame.evaluate("f => f.scrollWidth > f.clientWidth")
+        page.keyboard.press("0")
+        expect(page.locator("#zoom-level")).to_have_text("100%")
+        # rotate the page in view (page 1, via the page strip) a quarter turn: it lies on its side, within the frame
+        strip.first.click()
+        page.click("#rotate")
+        pic = page.locator("#page-1 .page-image")
+        box = pic.evaluate("e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; }")
+        assert box[0] > box[1], box  # a portrait page turned a quarter is wider than high
+        frame_box = frame.bounding_box()
+        pic_box = pic.bounding_box()
+        assert abs(pic_box["y"] - frame_box["y"]) < 2 and abs(pic_box["height"] - frame_box["height"]) < 3
+        expect(page.locator("#page-2 .page-image")).to_have_attribute("data-rotation", "0")
+        page.keyboard.press("j")
+        page.wait_for_timeout(200)
+        assert _in_view(page, "#page-2 h2")
+        page.screenshot(path=str(SHOTS / f"document-viewer-{lang}-{width}.png"))
+        # typing in a field is not a shortcut
+        page.goto(f"{site['url']}/search?q=đất")
+        page.fill("#q", "np+0r")
+        expect(page.locator("#q")).to_have_value("np+0r")
+    finally:
+        page.context.close()
