@@ -11,6 +11,7 @@ packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara te
 extras=""
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(redis-server chromium maven)
+  command -v npm >/dev/null || packages+=(npm)  # axe-core for the accessibility tests (tests/a11y)
   extras="[test]"
 fi
 
@@ -31,3 +32,6 @@ python=${PYTHON:-python3}
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/pip install -q --disable-pip-version-check -e ".$extras"
+if [[ "${1:-}" == "--test" ]]; then  # axe-core (pinned by tests/a11y/package-lock.json) into git-ignored node_modules
+  npm ci --prefix tests/a11y --no-audit --no-fund --silent
+fi

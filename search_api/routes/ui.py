@@ -103,8 +103,10 @@ def upload_page(request: Request, state: StateDep) -> Response:
     user = ui_user(request, state)
     if user is None:
         return _to_login(request)
-    recent = list_batches(state.catalog, user.agency, RECENT_BATCHES) if user.agency else []
-    return render(request, "upload.html", {"allowed": can_upload(user.principal), "batches": recent}, user=user)
+    allowed = can_upload(user.principal)
+    recent = list_batches(state.catalog, user.agency, RECENT_BATCHES) if user.agency and allowed else []
+    return render(request, "upload.html", {"allowed": allowed, "batches": recent}, user=user,
+                  status=200 if allowed else 403)
 
 
 PAGE_SIZES = (10, 20, 50)
