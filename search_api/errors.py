@@ -12,11 +12,23 @@ from documents.errors import NotFound, RecordsError
 
 
 class ApiError(Exception):
-    """An error with an HTTP status, a short machine code and a human message."""
+    """An error with an HTTP status, a short machine code and a human message. `key` (with `values`) names the
+    message in the UI's catalogues, so a browser page shows it in the user's language; the JSON API keeps the
+    English `message`."""
 
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None,
+                 key: str | None = None, values: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+        self.key, self.values = key, values or {}
+
+    def localized(self, lang: str) -> str:
+        """The message in `lang` when it is keyed, else the English message."""
+        if not self.key:
+            return self.message
+        from search_api.i18n import translate
+
+        return translate(self.key, lang, **self.values)
 
 
 def unauthorized(message: str = "sign in: send your API token as 'Authorization: Bearer TOKEN'") -> ApiError:
@@ -26,16 +38,29 @@ def unauthorized(message: str = "sign in: send your API token as 'Authorization:
 
 def not_found(what: str = "document") -> ApiError:
     """404 that says nothing about whether the thing exists for someone else."""
-    return ApiError(404, "not_found", f"no such {what}, or you are not allowed to see it")
+    return ApiError(404, "not_found", f"no such {what}, or you are not allowed to see it", key="err_not_found")
 
 
-def forbidden(message: str) -> ApiError:
+def forbidden(message: str, key: str | None = None) -> ApiError:
     """403 for actions the caller's role does not allow (on things the caller may see)."""
-    return ApiError(403, "forbidden", message)
+    return ApiError(403, "forbidden", message, key=key)
 
 
 def _body(status: int, code: str, message: str) -> dict:
     return {"error": {"status": status, "code": code, "message": message}}
+
+
+def _localized_body(request: Request, status: int, code: str, message: str, key: str | None,
+                    values: dict | None) -> dict:
+    """The JSON error; a keyed one also carries its key and the message in the UI language of the caller
+    (language cookie, else Accept-Language), which the web UI's scripts show."""
+    body = _body(status, code, message)
+    if key:
+        from search_api.i18n import translate
+        from search_api.ui_render import ui_lang
+
+        body["error"].update(key=key, localized=translate(key, ui_lang(request), **(values or {})))
+    return body
 
 
 def _wants_html(request: Request) -> bool:
@@ -45,20 +70,23 @@ def _wants_html(request: Request) -> bool:
 def install(app: FastAPI) -> None:
     """Register the JSON (or HTML for browser pages) error handlers."""
 
-    def respond(request: Request, status: int, code: str, message: str, headers: dict | None = None):
+    def respond(request: Request, status: int, code: str, message: str, headers: dict | None = None,
+                key: str | None = None, values: dict | None = None):
         if _wants_html(request):
             from search_api.ui_render import render_error
 
-            return render_error(request, status, message)
-        return JSONResponse(_body(status, code, message), status_code=status, headers=headers)
+            return render_error(request, status, message, key, values)
+        return JSONResponse(_localized_body(request, status, code, message, key, values), status_code=status,
+                            headers=headers)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        return respond(request, exc.status, exc.code, exc.message, exc.headers)
+        return respond(request, exc.status, exc.code, exc.message, exc.headers, exc.key, exc.values)
 
     @app.exception_handler(NotFound)
     async def records_not_found(request: Request, exc: NotFound):
-        return respond(request, 404, "not_found", "no such document or object, or you are not allowed to see it")
+        return respond(request, 404, "not_found", "no such document or object, or you are not allowed to see it",
+                       key="err_not_found")
 
     @app.exception_handler(RecordsError)
     async def records_error(request: Request, exc: RecordsError):
@@ -70,7 +98,8 @@ def install(app: FastAPI) -> None:
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body"))
             parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else err.get("msg", "invalid"))
-        return respond(request, 422, "invalid", "invalid request — " + "; ".join(parts))
+        return respond(request, 422, "invalid", "invalid request — " + "; ".join(parts), key="err_invalid_request",
+                       values={"details": "; ".join(parts)})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
@@ -83,7 +112,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
-            return respond(request, 404, "not_found", f"no such page or endpoint: {request.url.path} (see /docs)")
+            return respond(request, 404, "not_found", f"no such page or endpoint: {request.url.path} (see /docs)",
+                           key="err_no_page", values={"path": request.url.path})
         if exc.status_code == 405:
             return respond(request, 405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}")
         return respond(request, exc.status_code, "error", str(exc.detail))

@@ -44,7 +44,8 @@ def parse_date(value: str | None, name: str) -> str | None:
     if m:
         value = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
     if not _DATE.match(value):
-        raise ApiError(422, "invalid", f"{name} must be a date as yyyy-mm-dd or dd/mm/yyyy, not {value!r}")
+        raise ApiError(422, "invalid", f"{name} must be a date as yyyy-mm-dd or dd/mm/yyyy, not {value!r}",
+                       key="err_bad_date", values={"value": value})
     return value
 
 
@@ -53,7 +54,8 @@ def run_search(state: ApiState, request: Request | None, principal: Principal, p
     if not 1 <= p.limit <= state.limits.max_page_size:
         raise ApiError(422, "invalid", f"limit must be between 1 and {state.limits.max_page_size}")
     if not 0 <= p.offset <= state.limits.max_offset:
-        raise ApiError(422, "invalid", f"offset must be between 0 and {state.limits.max_offset}; narrow the search")
+        raise ApiError(422, "invalid", f"offset must be between 0 and {state.limits.max_offset}; narrow the search",
+                       key="err_too_deep")
     if p.sort not in SORTS:
         raise ApiError(422, "invalid", f"sort must be one of {', '.join(SORTS)}")
     narrowed = _request(principal, p)

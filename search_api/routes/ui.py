@@ -26,7 +26,7 @@ from search_api.i18n import LANGS
 from search_api.routes.api_documents import page_words_json
 from search_api.searching import SearchParams, facets_beside_selection, parse_date, run_search
 from search_api.state import ApiState, StateDep
-from search_api.ui_render import LANG_COOKIE, render
+from search_api.ui_render import LANG_COOKIE, render, ui_lang
 
 router = APIRouter(include_in_schema=False)
 RECENT_BATCHES = 15
@@ -142,7 +142,7 @@ def search_page(
         result = run_search(state, request, user.principal, params)
         facets = facets_beside_selection(state, user.principal, params, result)
     except ApiError as exc:
-        error, result = exc.message, None
+        error, result = exc.localized(ui_lang(request)), None
     current: dict = {"q": q, "agency": agency, "type": type, "lang": lang, "from": date_from, "to": date_to,
                      "dossier": dossier, "sort": sort, "size": size}
 

@@ -70,7 +70,7 @@ def audit_page(
         state.audit(request, me.principal, "audit.read", None, me.agency, filter_user=filters["user"],
                     filter_action=filters["action"], via="ui")
     except ApiError as exc:
-        error = exc.message
+        error = exc.localized(ui_lang(request))
     query = urlencode({k: v for k, v in current.items() if v})
     return render(request, "admin_audit.html",
                   {"entries": entries[:AUDIT_PAGE], "more": len(entries) > AUDIT_PAGE, "page": page,
@@ -96,7 +96,7 @@ def audit_csv(
     try:
         filters = _audit_filters(user, action, date_from, date_to)
     except ApiError as exc:
-        return render_error(request, exc.status, exc.message)
+        return render_error(request, exc.status, exc.message, exc.key, exc.values)
     entries = list_audit(state.catalog, agency=me.agency, limit=CSV_LIMIT, offset=0, **filters)
     state.audit(request, me.principal, "audit.export", None, me.agency, filter_user=filters["user"],
                 filter_action=filters["action"], rows=len(entries))

@@ -16,7 +16,7 @@
     }).then(function (r) {
       return r.json().then(function (data) {
         if (!r.ok) {
-          errorBox.textContent = (data.error && data.error.message) || String(r.status);
+          errorBox.textContent = (data.error && (data.error.localized || data.error.message)) || String(r.status);
           errorBox.hidden = false;
           throw new Error("refused");
         }

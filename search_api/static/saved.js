@@ -11,7 +11,7 @@
       body: body ? JSON.stringify(body) : undefined
     }).then(function (r) {
       return r.json().then(function (data) {
-        if (!r.ok) throw new Error((data.error && data.error.message) || String(r.status));
+        if (!r.ok) throw new Error((data.error && (data.error.localized || data.error.message)) || String(r.status));
         return data;
       });
     });
