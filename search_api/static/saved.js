@@ -21,7 +21,9 @@
   if (form) form.addEventListener("submit", function (e) {
     e.preventDefault();
     const status = form.querySelector(".status");
-    call("POST", "/api/saved-searches", {name: form.elements.name.value, query: window.location.search.slice(1)})
+    const query = new URLSearchParams(window.location.search);
+    query.delete("page");  // a saved search opens on its first page
+    call("POST", "/api/saved-searches", {name: form.elements.name.value, query: query.toString()})
       .then(function () { status.textContent = form.dataset.saved; status.className = "status"; })
       .catch(function (err) { status.textContent = err.message; status.className = "status error"; });
   });
