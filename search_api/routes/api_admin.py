@@ -51,9 +51,8 @@ def create_user(request: Request, principal: PrincipalDep, state: StateDep, new:
     return {**user.to_dict(), "token": token}
 
 
-@router.delete("/users/{name}", summary="Disable a user of your agency (admins)")
-def remove_user(request: Request, principal: PrincipalDep, state: StateDep, name: str) -> dict:
-    """The user's token stops working at once; the user and its audit history stay."""
+def _own_user(state, principal, name: str):
+    """A user of the admin's own agency (403 for non-admins; 404 for unknown users and other agencies')."""
     if not can_manage_users(principal):
         raise forbidden("only administrators manage users")
     try:
@@ -62,6 +61,13 @@ def remove_user(request: Request, principal: PrincipalDep, state: StateDep, name
         raise not_found("user") from None
     if user.agency != principal.agency:
         raise not_found("user")
+    return user
+
+
+@router.delete("/users/{name}", summary="Disable a user of your agency (admins)")
+def remove_user(request: Request, principal: PrincipalDep, state: StateDep, name: str) -> dict:
+    """The user's token stops working at once; the user and its audit history stay."""
+    user = _own_user(state, principal, name)
     if user.name == principal.user:
         raise ApiError(422, "invalid", "you cannot disable yourself; ask another administrator")
     disable_user(state.catalog, name)
@@ -72,14 +78,7 @@ def remove_user(request: Request, principal: PrincipalDep, state: StateDep, name
 @router.post("/users/{name}/token", summary="Give a user of your agency a new token (admins); shown once")
 def new_token(request: Request, principal: PrincipalDep, state: StateDep, name: str) -> dict:
     """The old token stops working at once; the new one is stored only as a hash and cannot be shown again."""
-    if not can_manage_users(principal):
-        raise forbidden("only administrators manage users")
-    try:
-        user = get_user(state.catalog, name)
-    except NotFound:
-        raise not_found("user") from None
-    if user.agency != principal.agency:
-        raise not_found("user")
+    _own_user(state, principal, name)
     token = rotate_token(state.catalog, name)
     state.audit(request, principal, "user.token", name, principal.agency)
     return {"name": name, "token": token}

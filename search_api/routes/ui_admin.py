@@ -27,14 +27,22 @@ AUDIT_PAGE = 100
 CSV_LIMIT = 100_000
 
 
+def _refusal(request: Request, user, allowed) -> Response | None:
+    """The sign-in redirect or the 403 page when `user` may not open an admin screen; None when they may."""
+    if user is None:
+        return _to_login(request)
+    if not allowed(user.principal):
+        return render_error(request, 403, translate("admins_only", ui_lang(request)))
+    return None
+
+
 @router.get("/admin/users")
 def users_page(request: Request, state: StateDep) -> Response:
     """The agency's users with their state; forms to add a user, disable one, or give one a new token."""
     user = ui_user(request, state)
-    if user is None:
-        return _to_login(request)
-    if not can_manage_users(user.principal):
-        return render_error(request, 403, translate("admins_only", ui_lang(request)))
+    refused = _refusal(request, user, can_manage_users)
+    if refused is not None:
+        return refused
     return render(request, "admin_users.html", {"users": list_users(state.catalog, user.agency), "roles": ROLES},
                   user=user)
 
@@ -57,10 +65,9 @@ def audit_page(
 ) -> Response:
     """The agency's audit log, newest first, filtered; a link exports the same selection as CSV."""
     me = ui_user(request, state)
-    if me is None:
-        return _to_login(request)
-    if not can_read_audit(me.principal):
-        return render_error(request, 403, translate("admins_only", ui_lang(request)))
+    refused = _refusal(request, me, can_read_audit)
+    if refused is not None:
+        return refused
     current = {"user": user, "action": action, "from": date_from, "to": date_to}
     error, entries = None, []
     try:
@@ -89,10 +96,9 @@ def audit_csv(
 ) -> Response:
     """The filtered audit log as CSV (UTF-8 with BOM, so spreadsheet programs read Vietnamese correctly)."""
     me = ui_user(request, state)
-    if me is None:
-        return _to_login(request)
-    if not can_read_audit(me.principal):
-        return render_error(request, 403, translate("admins_only", ui_lang(request)))
+    refused = _refusal(request, me, can_read_audit)
+    if refused is not None:
+        return refused
     try:
         filters = _audit_filters(user, action, date_from, date_to)
     except ApiError as exc:

@@ -4,24 +4,14 @@
   "use strict";
   const box = document.getElementById("admin-users");
   if (!box) return;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const errorBox = document.getElementById("admin-error");
 
-  function call(method, path, body) {
+  function call(method, path, body) {  // window.recordsCall (api.js), the refusal shown in the error box
     errorBox.hidden = true;
-    return fetch(path, {
-      method: method, credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: body ? JSON.stringify(body) : undefined
-    }).then(function (r) {
-      return r.json().then(function (data) {
-        if (!r.ok) {
-          errorBox.textContent = (data.error && (data.error.localized || data.error.message)) || String(r.status);
-          errorBox.hidden = false;
-          throw new Error("refused");
-        }
-        return data;
-      });
+    return window.recordsCall(method, path, body).catch(function (err) {
+      errorBox.textContent = err.message;
+      errorBox.hidden = false;
+      throw err;
     });
   }
 

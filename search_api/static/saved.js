@@ -1,21 +1,7 @@
 // Saved searches: save the current search (search page), delete one (start page), through /api/saved-searches.
 (function () {
   "use strict";
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  const csrf = meta ? meta.content : "";
-
-  function call(method, path, body) {
-    return fetch(path, {
-      method: method, credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: body ? JSON.stringify(body) : undefined
-    }).then(function (r) {
-      return r.json().then(function (data) {
-        if (!r.ok) throw new Error((data.error && (data.error.localized || data.error.message)) || String(r.status));
-        return data;
-      });
-    });
-  }
+  const call = window.recordsCall;  // api.js
 
   const form = document.getElementById("save-search");
   if (form) form.addEventListener("submit", function (e) {
