@@ -38,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one Tesseract thread per worker process; run one per core
     import ocr  # noqa: F401  # loaded once here, inherited by every forked job instead of imported per job
     import workers.jobs  # noqa: F401
+    from ocr.tesseract import preload
+
+    preload()  # the models too: every forked job reads with them instead of loading them again
 
     logging.getLogger("records").setLevel(logging.INFO)  # one JSON line per document stage on stderr
     if not logging.getLogger().handlers:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from documents.errors import RecordsError
 from documents.model import VISIBILITIES, Manifest
-from index.base import Access, SearchRequest, filter_values
+from documents.search import Access, SearchRequest, filter_values
 
 ROLES = ("clerk", "officer", "admin")
 _AGENCY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")

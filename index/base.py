@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from documents.errors import RecordsError
+from documents.search import Access, SearchRequest, filter_values  # re-exported: the index's callers use them
 from index.folding import fold
 
 VISIBILITIES = ("private", "shared", "public")
@@ -51,33 +52,6 @@ class IndexDoc:
     tags: list[str]
     created_at: str  # ISO timestamp
     pages: list[IndexedPage]
-
-
-@dataclass
-class Access:
-    """Who is asking. `all_agencies` is for the local administrator and the admin role."""
-
-    agency: str | None
-    all_agencies: bool = False
-
-
-@dataclass
-class SearchRequest:
-    """A search: the user's query text plus filters. `query == ""` lists everything visible, newest first."""
-
-    query: str
-    access: Access
-    # each keyword filter is one value or a list of values OR-ed together (a multi-select facet)
-    agency: str | list[str] | None = None
-    doc_type: str | list[str] | None = None
-    language: str | list[str] | None = None
-    date_from: str | None = None  # ISO date, inclusive, on issued_date
-    date_to: str | None = None  # ISO date, inclusive, on issued_date
-    dossier: str | list[str] | None = None
-    added_after: str | None = None  # ISO timestamp, exclusive, on created_at (new matches of a saved search)
-    limit: int = 20  # 0 asks only for total and facets
-    offset: int = 0  # offset + limit <= MAX_RESULT_WINDOW, else ValueError
-    sort: str = "relevance"  # or any other of SORTS
 
 
 @dataclass
@@ -189,12 +163,6 @@ DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
     ("body_f", 1.0, True),
     ("meta_f", 1.0, True),
 )
-
-
-def filter_values(value: str | list[str] | None) -> list[str]:
-    """The values of one keyword filter (one value, or several to be OR-ed), without blanks or repeats."""
-    values = [value] if isinstance(value, str) else list(value or [])
-    return list(dict.fromkeys(v for v in values if v))
 
 
 def term_filters(req: SearchRequest) -> list[tuple[str, list[str]]]:

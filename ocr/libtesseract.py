@@ -1,17 +1,22 @@
 """Tesseract's C API in this process, through ctypes and Debian's libtesseract5 (installed with tesseract-ocr).
 
-Used for orientation and script detection: the command line loads the 10 MB osd model again for every page (0.5 s
-of CPU a page on the samples); an API kept per thread has it loaded once (0.2 s a page), with the same answers
-(bench/page_profile.py; compared on every sample page).
+Used for orientation and script detection and for the page reads: the command line starts a process and loads its
+models again for every call (the 10 MB osd model alone cost 0.5 s of CPU a page; an API kept per thread has it
+loaded once, 0.2 s a page). A page read here runs the very calls the `tesseract` program makes (`ProcessPages` with
+the same renderers over the same PNG file), so text, word boxes, hOCR and the PDF are the program's own, compared on
+every sample page by tests/test_ocr_library.py.
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import functools
 import os
 import threading
+from collections.abc import Iterable
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -21,6 +26,8 @@ from documents.errors import ProcessingFailed
 # Fewer characters than the default 50 before OSD decides: same answers on the samples in half the time.
 OSD_MIN_CHARACTERS = b"20"
 _local = threading.local()
+_created: list[int] = []  # every API made, deleted at exit (else libtesseract warns of leaked models on stderr)
+_created_lock = threading.Lock()
 
 
 class LibraryMissing(ProcessingFailed):
@@ -47,7 +54,36 @@ def _library() -> ctypes.CDLL:
         handle, ctypes.POINTER(c_int), ctypes.POINTER(c_float), ctypes.POINTER(text), ctypes.POINTER(c_float)]
     lib.TessBaseAPIDetectOrientationScript.restype = c_int
     lib.TessBaseAPIClear.argtypes = [handle]
+    lib.TessBaseAPIDelete.argtypes = [handle]
+    lib.TessBaseAPIGetDatapath.argtypes = [handle]
+    lib.TessBaseAPIGetDatapath.restype = text
+    lib.TessBaseAPISetPageSegMode.argtypes = [handle, c_int]
+    lib.TessBaseAPISetOutputName.argtypes = [handle, text]
+    lib.TessBaseAPIProcessPages.argtypes = [handle, text, text, c_int, handle]
+    lib.TessBaseAPIProcessPages.restype = c_int
+    for name in ("TessTsvRendererCreate", "TessHOcrRendererCreate"):
+        getattr(lib, name).argtypes = [text]
+        getattr(lib, name).restype = handle
+    lib.TessPDFRendererCreate.argtypes = [text, text, c_int]
+    lib.TessPDFRendererCreate.restype = handle
+    lib.TessResultRendererInsert.argtypes = [handle, handle]
+    lib.TessDeleteResultRenderer.argtypes = [handle]
+    atexit.register(_delete_all)
     return lib
+
+
+def _delete_all() -> None:
+    with _created_lock:
+        for api in _created:
+            _library().TessBaseAPIDelete(api)
+        _created.clear()
+
+
+def _new_api(lib: ctypes.CDLL) -> int:
+    api = lib.TessBaseAPICreate()
+    with _created_lock:
+        _created.append(api)
+    return api
 
 
 @functools.cache
@@ -65,12 +101,80 @@ def _osd_api() -> tuple[ctypes.CDLL, int]:
     lib = _library()
     api = getattr(_local, "osd", None)
     if api is None:
-        api = lib.TessBaseAPICreate()
+        api = _new_api(lib)
         if lib.TessBaseAPIInit3(api, None, b"osd") != 0:
             raise LibraryMissing("Tesseract's osd model is not installed (Debian package tesseract-ocr-osd).")
         lib.TessBaseAPISetVariable(api, b"min_characters_to_try", OSD_MIN_CHARACTERS)
         _local.osd = api
     return lib, api
+
+
+def _read_api(lang: str) -> tuple[ctypes.CDLL, int]:
+    """This thread's API for `lang` (e.g. "vie+eng"), its models loaded on first use and kept."""
+    lib = _library()
+    apis = getattr(_local, "read", None)
+    if apis is None:
+        apis = _local.read = {}
+    api = apis.get(lang)
+    if api is None:
+        api = _new_api(lib)
+        if lib.TessBaseAPIInit3(api, None, lang.encode("ascii")) != 0:
+            raise LibraryMissing(f"Tesseract's language data for '{lang}' is not installed on this server "
+                                 "(Debian packages tesseract-ocr-<lang>).")
+        apis[lang] = api
+    return lib, api
+
+
+def preload(langs: Iterable[str]) -> None:
+    """Load these models now (e.g. in an RQ worker before it forks a process per job: the children share them)."""
+    _osd_api()
+    for lang in langs:
+        _read_api(lang)
+
+
+def read_page(png: Path, outbase: Path, lang: str, *, psm: int, dpi: int, outputs: Iterable[str],
+              variables: dict[str, str], timeout_s: int) -> None:
+    """What `tesseract PNG OUTBASE -l LANG --psm PSM --dpi DPI -c NAME=VALUE... OUTPUTS` does, in this process:
+    writes OUTBASE.tsv / .hocr / .pdf for `outputs` among "tsv", "hocr" and "pdf".
+
+    Raises:
+        LibraryMissing: libtesseract or the language data is not installed.
+        ProcessingFailed: the page could not be read (or took longer than `timeout_s`).
+    """
+    lib, api = _read_api(lang)
+    outputs = list(outputs)
+    base = str(outbase).encode()
+    # As the program: the renderer switches its config files set, the -c values, --dpi and --psm; every one set on
+    # each call because the API is reused for pages read with other options.
+    settings = {"tessedit_create_tsv": "tsv", "tessedit_create_hocr": "hocr", "tessedit_create_pdf": "pdf"}
+    values = {name: "1" if out in outputs else "0" for name, out in settings.items()}
+    values.update(hocr_font_info="0", user_defined_dpi=str(dpi), **variables)
+    for name, value in values.items():
+        if not lib.TessBaseAPISetVariable(api, name.encode(), value.encode()):
+            raise ProcessingFailed(f"Tesseract does not know the setting {name}.")
+    lib.TessBaseAPISetPageSegMode(api, psm)
+    lib.TessBaseAPISetOutputName(api, base)
+    renderer = None
+    makers = {"tsv": lambda: lib.TessTsvRendererCreate(base), "hocr": lambda: lib.TessHOcrRendererCreate(base),
+              "pdf": lambda: lib.TessPDFRendererCreate(base, lib.TessBaseAPIGetDatapath(api), 0)}
+    # Chained as the program chains them: the first renderer owns (and deletes) the ones inserted after it.
+    for out in ("hocr", "pdf", "tsv"):
+        if out in outputs:
+            made = makers[out]()
+            if not made:
+                raise ProcessingFailed(f"Tesseract could not open {out} output for the page.")
+            if renderer is None:
+                renderer = made
+            else:
+                lib.TessResultRendererInsert(renderer, made)
+    try:
+        ok = lib.TessBaseAPIProcessPages(api, str(png).encode(), None, timeout_s * 1000, renderer)
+    finally:
+        if renderer is not None:
+            lib.TessDeleteResultRenderer(renderer)  # closes (flushes) the output files
+        lib.TessBaseAPIClear(api)
+    if not ok:
+        raise ProcessingFailed(f"Tesseract could not read the page (or took longer than {timeout_s} s).")
 
 
 def detect_orientation(image: np.ndarray, dpi: int) -> tuple[int, float, str, float] | None:

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from documents.errors import RejectedInput
-from ocr import cleanup, tesseract, urdu_words
+from ocr import cleanup, pdfwords, tesseract, urdu_words
 from ocr.arabic_comma import restore_commas
 from ocr.language import arabic_or_urdu, detect_language, script_of, vietnamese_share
 from ocr.models import PageOutput
@@ -25,6 +25,9 @@ FIXED_LANGS = {"vie": "Latin", "eng": "Latin", "vie+eng": "Latin", "eng+vie": "L
                "urd": "Arabic"}
 LATIN_LANGS = "vie+eng"
 THUMB_WIDTH = 240
+# Born-digital pages are rendered only to be looked at (their text comes from the text layer, not OCR): 150 DPI is
+# sharp on a screen, and a quarter of the pixels of 300 DPI to render, encode and store.
+TEXT_LAYER_DPI = 150.0
 # OSD's orientation guess is only followed when it is this sure (its confidence is a log-likelihood ratio).
 MIN_ORIENTATION_CONF = 2.0
 OSD_PIXELS = 3_000_000
@@ -98,11 +101,12 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
             if not 0 <= index < len(doc):
                 raise RejectedInput(f"Page {index + 1} does not exist; the PDF has {len(doc)} page(s).")
             layer = read_text_layer(doc, index)
-            gray, scale = render_pdf_page(doc, index, max_pixels, drop_colour=layer is None and config.drop_colour)
             if layer is not None:
+                gray, scale = render_pdf_page(doc, index, max_pixels, dpi=TEXT_LAYER_DPI)
                 out = _text_layer_page(path, doc, index, layer.text, gray, scale)
                 out.seconds = round(time.perf_counter() - started, 3)
                 return out
+            gray, scale = render_pdf_page(doc, index, max_pixels, drop_colour=config.drop_colour)
         finally:
             doc.close()
         dpi, _dpi_known = scale * 72.0, True
@@ -115,15 +119,25 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
 
 
 def _text_layer_page(path: Path, doc, index: int, text: str, gray: np.ndarray, scale: float) -> PageOutput:
-    rotation = doc[index].get_rotation()
+    page = doc[index]
+    words = pdfwords.words_in_pixels(page, page.get_textpage(), scale)
+    if words is None:  # pdfium's characters and text disagree: pdfplumber's words instead (80 ms)
+        words = words_in_pixels(path, index, scale, page.get_rotation())
     language = detect_language(text) or "eng"
     return PageOutput(
         number=index + 1, method="text_layer", lang="", language=language,
         script="Arabic" if language in ("urd", "ara") else "Latin", text=text,
-        words=words_in_pixels(path, index, scale, rotation), confidence=None,
+        words=words, confidence=None,
         width=int(gray.shape[1]), height=int(gray.shape[0]), rotation=0, skew=0.0,
-        png=encode_png(gray), thumb=encode_thumb(gray), pdf=extract_page(doc, index),
+        png=encode_png(gray, filtered=False), thumb=encode_thumb(_thumb_render(doc, index)),
+        pdf=extract_page(doc, index),
     )
+
+
+def _thumb_render(doc, index: int) -> np.ndarray:
+    """The page rendered straight at thumbnail width (1 ms; scaling the page image down took 4)."""
+    width_pt = doc[index].get_size()[0]
+    return render_pdf_page(doc, index, RENDER_PIXEL_CAP, dpi=THUMB_WIDTH * 72.0 / max(width_pt, 1.0))[0]
 
 
 def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
@@ -230,9 +244,13 @@ def _text_strip(image: np.ndarray, share: float = STRIP_SHARE) -> np.ndarray | N
     return image[max(0, middle - half): middle + half]
 
 
-def encode_png(image: np.ndarray, bilevel: bool = False) -> bytes:
-    """PNG of the page; binarised pages are stored 1-bit (smaller, and 4x faster to encode, same pixels)."""
+def encode_png(image: np.ndarray, bilevel: bool = False, filtered: bool = True) -> bytes:
+    """PNG of the page; binarised pages are stored 1-bit (smaller, and 4x faster to encode, same pixels).
+    `filtered=False` skips PNG's per-row filter choice: on a rendered text page that halves the time (15 -> 7 ms
+    at 150 DPI) and the file is even a little smaller."""
     flags = [cv2.IMWRITE_PNG_COMPRESSION, 3] + ([cv2.IMWRITE_PNG_BILEVEL, 1] if bilevel else [])
+    if not filtered:
+        flags += [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
     ok, data = cv2.imencode(".png", image, flags)
     if not ok:
         raise RuntimeError("PNG encoding failed")

@@ -228,13 +228,14 @@ def pdf_render_scale(width_pt: float, height_pt: float, max_pixels: int, dpi: fl
 
 
 def render_pdf_page(doc: pdfium.PdfDocument, index: int, max_pixels: int,
-                    drop_colour: bool = False) -> tuple[np.ndarray, float]:
-    """Render one page to grey pixels (forms drawn, /Rotate honoured). Returns (pixels, scale in px per point).
+                    drop_colour: bool = False, dpi: float = PDF_DPI) -> tuple[np.ndarray, float]:
+    """Render one page to grey pixels (forms drawn, /Rotate honoured) at `dpi`. Returns (pixels, scale in px per
+    point).
 
     `drop_colour` as in `to_gray`: the brightest of the rendered colour channels."""
     page = doc[index]
     width, height = page.get_size()
-    scale = pdf_render_scale(width, height, max_pixels)
+    scale = pdf_render_scale(width, height, max_pixels, dpi)
     try:
         bitmap = page.render(scale=scale, grayscale=not drop_colour, may_draw_forms=True)
     except pdfium.PdfiumError as exc:

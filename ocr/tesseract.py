@@ -1,5 +1,10 @@
-"""The one place that runs Tesseract: page OCR with the tesseract binary (text, word boxes and a PDF from one run),
-and orientation and script detection through its library in this process."""
+"""The one place that runs Tesseract: page OCR (text, word boxes and a PDF from one read) and orientation and script
+detection.
+
+Page reads run in this process through libtesseract (ocr/libtesseract.py: no process start, models loaded once per
+thread) by default; `RECORDS_OCR_ENGINE=program` runs the `tesseract` program per read instead (the fallback, e.g.
+where the library cannot be loaded). Both give the same text, word boxes and PDF (tests/test_ocr_library.py).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,10 @@ TESSERACT = "tesseract"
 OCR_TIMEOUT_S = 300
 # Tesseract drops a text row it takes for noise; on s_ar_02 that was the short last line of a paragraph ("في
 # المديرية."). Off: ara line CER 0.96 % -> 0.72 %, the other samples unchanged.
-KEEP_ALL_ROWS = ("-c", "textord_noise_rejrows=0")
+KEEP_ALL_ROWS = {"textord_noise_rejrows": "0"}
+ENGINES = ("library", "program")
+# The models pages are read with (ocr/pipeline.py), loaded up front by `preload`.
+READ_MODELS = ("vie", "vie+eng", "eng", "urd", "ara")
 
 
 @dataclass
@@ -48,6 +56,26 @@ class Osd:
     orientation_conf: float
     script: str | None
     script_conf: float
+
+
+def engine() -> str:
+    """How pages are read: "library" (in this process, the default) or "program" (RECORDS_OCR_ENGINE)."""
+    chosen = (os.environ.get("RECORDS_OCR_ENGINE") or "library").strip().lower()
+    if chosen not in ENGINES:
+        raise ProcessingFailed(f"RECORDS_OCR_ENGINE must be one of {', '.join(ENGINES)}, not '{chosen}'.")
+    return chosen
+
+
+def preload() -> None:
+    """Load the OCR models into this process now, when pages are read in it: an RQ worker forks a process per
+    job, and jobs forked after this share the loaded models instead of loading them again (0.8 s of CPU)."""
+    if engine() != "library":
+        return
+    for lang in ("osd", *READ_MODELS):
+        try:
+            libtesseract.preload([] if lang == "osd" else [lang])
+        except ProcessingFailed as exc:  # a missing model fails the pages that need it, not the worker
+            log.warning("not preloaded: %s", exc)
 
 
 def _env() -> dict[str, str]:
@@ -99,18 +127,29 @@ def ocr(image: np.ndarray, lang: str, dpi: int, *, psm: int = 3, want_pdf: bool 
         else:
             _write_png(image, src)
         outputs = ["tsv"] + (["hocr"] if mark_boxes else []) + (["pdf"] if want_pdf else [])
-        config = [*KEEP_ALL_ROWS, *(("-c", "hocr_char_boxes=1") if mark_boxes else ())]
-        argv = [TESSERACT, str(src), str(base), "-l", lang, "--psm", str(psm), "--dpi", str(dpi), *config, *outputs]
-        proc = _run(argv, OCR_TIMEOUT_S)
-        stderr = proc.stderr.decode("utf-8", "replace")
-        if proc.returncode != 0:
-            raise ProcessingFailed(f"Tesseract failed on the page (exit {proc.returncode}): {stderr.strip()[-300:]}")
+        # Every variable given on every read: the library's API keeps a value set by an earlier read.
+        variables = {**KEEP_ALL_ROWS, "hocr_char_boxes": "1" if mark_boxes else "0"}
+        _read(src, base, lang, psm, dpi, outputs, variables)
         words = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace"))
         marks = parse_mark_boxes(base.with_suffix(".hocr").read_text(encoding="utf-8", errors="replace"),
                                  words) if mark_boxes else {}
         pdf = base.with_suffix(".pdf").read_bytes() if want_pdf else b""
     confs = [w["conf"] for w in words]
     return OcrResult(text_of(words), words, round(sum(confs) / len(confs), 2) if confs else None, pdf, marks)
+
+
+def _read(src: Path, base: Path, lang: str, psm: int, dpi: int, outputs: list[str], variables: dict[str, str]) -> None:
+    """Read the page image `src` into base.tsv / .hocr / .pdf with the chosen engine."""
+    if engine() == "library":
+        libtesseract.read_page(src, base, lang, psm=psm, dpi=dpi, outputs=outputs, variables=variables,
+                               timeout_s=OCR_TIMEOUT_S)
+        return
+    config = [arg for name, value in variables.items() for arg in ("-c", f"{name}={value}")]
+    argv = [TESSERACT, str(src), str(base), "-l", lang, "--psm", str(psm), "--dpi", str(dpi), *config, *outputs]
+    proc = _run(argv, OCR_TIMEOUT_S)
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace")
+        raise ProcessingFailed(f"Tesseract failed on the page (exit {proc.returncode}): {stderr.strip()[-300:]}")
 
 
 def text_of(words: list[dict]) -> str:

@@ -48,11 +48,12 @@ def test_index_outage_is_retried_then_reported_and_records_retry_finishes(tmp_pa
     status = records_json(["status"], env)
     assert status["documents"] == {"failed": 1}
     assert status["queue"]["jobs retried"] == 3
-    assert status["queue"]["records-assemble failed"] == 1
-    assert "Elasticsearch unreachable" in status["queue"][f"failed job doc-{doc_id}-assemble"]
+    # A one-page document is one job (its start job reads and assembles it): that job is the one that failed.
+    assert status["queue"]["records-start failed"] == 1
+    assert "Elasticsearch unreachable" in status["queue"][f"failed job doc-{doc_id}-start"]
     metrics = _metrics(env)
     assert "records_jobs_retried_total 3" in metrics
-    assert 'records_jobs_failed{queue="records-assemble"} 1' in metrics
+    assert 'records_jobs_failed{queue="records-start"} 1' in metrics
     assert 'records_documents{state="failed"} 1' in metrics
 
     assert records_json(["retry"], env) == {"requeued": [doc_id]}
@@ -62,5 +63,5 @@ def test_index_outage_is_retried_then_reported_and_records_retry_finishes(tmp_pa
     assert [h["id"] for h in records_json(["search", "Harbor View Road"], env)["hits"]] == [doc_id]
     status = records_json(["status"], env)
     assert status["documents"] == {"processed": 1}
-    assert status["queue"]["records-assemble failed"] == 0
+    assert status["queue"]["records-start failed"] == 0
     assert 'records_documents{state="processed"} 1' in _metrics(env)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from redis import Redis
+from rq.job import Job
+
 from conftest import records_env, records_json, run_records
 from distributed_support import Workers, distributed_env
 
@@ -28,6 +31,11 @@ def test_enqueueing_the_same_document_twice_runs_it_once(home: Path, samples: Pa
     assert [e["stage"] for e in workers.events("start", doc_id)] == ["start"]
     assert len(workers.events("page", doc_id)) == 1
     assert len(workers.events("assemble", doc_id)) == 1
+    # one job for a one-page document: its start job read the page and assembled it
+    redis = Redis.from_url(env["RECORDS_REDIS_URL"])
+    assert Job.fetch(f"doc-{doc_id}-start", connection=redis).get_status() == "finished"
+    assert not Job.exists(f"doc-{doc_id}-page-1", connection=redis)
+    assert not Job.exists(f"doc-{doc_id}-assemble", connection=redis)
     shown = records_json(["show", doc_id], env)
     assert shown["status"] == "processed"
     assert "Harbor View Road" in shown["text"]

@@ -13,14 +13,16 @@ with the reasons of its failed pages.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -145,7 +147,8 @@ def _stage(name: str) -> Callable[[F], F]:
 
 @_stage("start")
 def start_job(doc_id: str) -> str:
-    """First job of a document: fetch and validate the original, count pages, enqueue page and assemble jobs."""
+    """First job of a document: fetch and validate the original, count pages, enqueue page and assemble jobs (or,
+    for a one-page document, read the page and assemble the document right here)."""
     started = time.monotonic()
     connection = get_current_job().connection
     backends = open_backends()
@@ -171,6 +174,18 @@ def start_job(doc_id: str) -> str:
         finish_document(connection, doc_id, "failed")
         return "failed"
     connection.hset(DOCSTATE_KEY, doc_id, "processing")
+    if len(works) == 1:
+        # A one-page document is one job: its page and assembly run here, not as two more jobs (three Redis round
+        # trips, two forks and a dependency wait for no parallelism to gain).
+        first = works[0]
+        try:
+            local = _original(backends, doc_id, manifest.original.ext, manifest.original.size)
+            with _page_time_limit():
+                _read_and_store(connection, backends, doc_id, local, 1, first.kind, first.lang, first.max_pixels)
+            _log("start", doc_id, started, pages=1, jobs=0)
+            return _assemble_and_finish(connection, backends, doc_id, 1, time.monotonic())
+        finally:
+            backends.close()
     group = pages_per_job()
     first = works[0]
     args = [(n, min(n + group - 1, len(works)), first.kind, first.lang, first.max_pixels, manifest.original.ext,
@@ -187,25 +202,73 @@ def page_job(doc_id: str, first: int, last: int, kind: str, lang: str, max_pixel
     backends = open_backends()
     local = _original(backends, doc_id, ext, size)
     for number in range(first, last + 1):
-        started = time.monotonic()
-        try:
-            page = ocr_page(PageWork(doc_id, str(local), kind, number - 1, lang, max_pixels))
-            summary = store_page(backends, doc_id, page)
-        except TRANSIENT:
-            raise
-        except JobTimeoutException:
-            _give_up(f"page {number}: OCR took longer than {page_timeout()} s (a huge or damaged page?); "
-                     "rescan it at a lower resolution")
-        except RecordsError as exc:
-            _give_up(f"page {number}: {exc.reason}")
-        except MemoryError:
-            _give_up(f"page {number}: out of memory (a very large page?); rescan at a lower resolution")
-        except Exception as exc:  # a bug or a library crash on odd input: record it, do not retry it
-            log.exception("page %s of %s failed", number, doc_id)
-            _give_up(f"page {number}: processing error ({type(exc).__name__}: {exc})")
-        metrics.page_done(connection, doc_id, number)
-        _log("page", doc_id, started, page=number, confidence=summary.confidence)
+        _read_and_store(connection, backends, doc_id, local, number, kind, lang, max_pixels)
     return last - first + 1
+
+
+@contextlib.contextmanager
+def _page_time_limit() -> Iterator[None]:
+    """This worker's page time limit (RECORDS_PAGE_TIMEOUT) on a page read inside a start job, whose own limit was
+    set by the process that enqueued it; the job's limit runs on afterwards. (Signals reach Python between calls:
+    a read in libtesseract is stopped by its own limit, ocr.tesseract.OCR_TIMEOUT_S, or when it returns.)"""
+
+    def expired(signum, frame) -> NoReturn:
+        raise JobTimeoutException(f"page read exceeded {page_timeout()} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    job_left = signal.alarm(page_timeout())
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        if job_left:
+            signal.alarm(max(1, round(job_left - (time.monotonic() - started))))
+
+
+def _read_and_store(connection, backends: Backends, doc_id: str, local: Path, number: int, kind: str, lang: str,
+                    max_pixels: int) -> None:
+    """OCR page `number` (1-based) and store its results; a permanent failure fails the job with the page's reason."""
+    started = time.monotonic()
+    try:
+        page = ocr_page(PageWork(doc_id, str(local), kind, number - 1, lang, max_pixels))
+        summary = store_page(backends, doc_id, page)
+    except TRANSIENT:
+        raise
+    except JobTimeoutException:
+        _give_up(f"page {number}: OCR took longer than {page_timeout()} s (a huge or damaged page?); "
+                 "rescan it at a lower resolution")
+    except RecordsError as exc:
+        _give_up(f"page {number}: {exc.reason}")
+    except MemoryError:
+        _give_up(f"page {number}: out of memory (a very large page?); rescan at a lower resolution")
+    except Exception as exc:  # a bug or a library crash on odd input: record it, do not retry it
+        log.exception("page %s of %s failed", number, doc_id)
+        _give_up(f"page {number}: processing error ({type(exc).__name__}: {exc})")
+    metrics.page_done(connection, doc_id, number)
+    _log("page", doc_id, started, page=number, confidence=summary.confidence)
+
+
+def _assemble_and_finish(connection, backends: Backends, doc_id: str, page_count: int, started: float) -> str:
+    """Assemble a document whose pages are all stored and record its final state; returns that state."""
+    try:
+        manifest = assemble(backends, doc_id, page_count)
+    except TRANSIENT:
+        raise
+    except RecordsError as exc:
+        fail(backends, doc_id, exc.reason)
+        finish_document(connection, doc_id, "failed")
+        return "failed"
+    except Exception as exc:
+        log.exception("assembling %s failed", doc_id)
+        fail(backends, doc_id, f"assembling the document failed ({type(exc).__name__}: {exc})")
+        finish_document(connection, doc_id, "failed")
+        return "failed"
+    finish_document(connection, doc_id, "processed", manifest.metadata.ocr_confidence)
+    (cache_dir() / f"{doc_id}.{manifest.original.ext}").unlink(missing_ok=True)
+    _log("assemble", doc_id, started, pages=page_count)
+    return "processed"
 
 
 @_stage("assemble")
@@ -227,23 +290,7 @@ def assemble_job(doc_id: str, page_count: int) -> str:
             finish_document(connection, doc_id, "failed")
             _log("assemble", doc_id, started, error=reason)
             return "failed"
-        try:
-            manifest = assemble(backends, doc_id, page_count)
-        except TRANSIENT:
-            raise
-        except RecordsError as exc:
-            fail(backends, doc_id, exc.reason)
-            finish_document(connection, doc_id, "failed")
-            return "failed"
-        except Exception as exc:
-            log.exception("assembling %s failed", doc_id)
-            fail(backends, doc_id, f"assembling the document failed ({type(exc).__name__}: {exc})")
-            finish_document(connection, doc_id, "failed")
-            return "failed"
-        finish_document(connection, doc_id, "processed", manifest.metadata.ocr_confidence)
-        (cache_dir() / f"{doc_id}.{manifest.original.ext}").unlink(missing_ok=True)
-        _log("assemble", doc_id, started, pages=page_count)
-        return "processed"
+        return _assemble_and_finish(connection, backends, doc_id, page_count, started)
     finally:
         backends.close()
 

@@ -25,25 +25,25 @@ from documents.model import (
     page_from_dict,
     page_key,
 )
-from workers.backends import Backends
+from workers.services import Services
 
 log = logging.getLogger("records.pipeline")
 
 TERMINAL = ("processed", "failed")
 
 
-def load_manifest(backends: Backends, doc_id: str) -> Manifest:
+def load_manifest(backends: Services, doc_id: str) -> Manifest:
     """The stored manifest of `doc_id` (raises NotFound)."""
     return Manifest.from_dict(backends.store.get_json(manifest_key(doc_id)))
 
 
-def save_manifest(backends: Backends, manifest: Manifest) -> None:
+def save_manifest(backends: Services, manifest: Manifest) -> None:
     """Write the manifest back, stamping the update time."""
     manifest.updated_at = now_iso()
     backends.store.put_json(manifest_key(manifest.id), manifest.to_dict())
 
 
-def store_page(backends: Backends, doc_id: str, page) -> PageSummary:
+def store_page(backends: Services, doc_id: str, page) -> PageSummary:
     """Store one page's derivatives (cleaned image, thumbnail, text, word boxes, one-page PDF) and its summary.
 
     `page` is an `ocr.PageOutput`.
@@ -83,7 +83,7 @@ def _apply_supplied(manifest: Manifest, extracted: Metadata) -> None:
             manifest.metadata_source[name] = "manifest"
 
 
-def assemble(backends: Backends, doc_id: str, page_count: int) -> Manifest:
+def assemble(backends: Services, doc_id: str, page_count: int) -> Manifest:
     """Combine stored pages into the document: searchable PDF, full text, metadata, manifest, index entry."""
     from metadata import extract_metadata
     from ocr import merge_pdfs
@@ -126,7 +126,7 @@ def _archival(pdf: bytes, manifest: Manifest) -> bytes:
         return pdf
 
 
-def fail(backends: Backends, doc_id: str, reason: str) -> Manifest:
+def fail(backends: Services, doc_id: str, reason: str) -> Manifest:
     """Record that the document failed, with a reason a clerk can act on."""
     manifest = load_manifest(backends, doc_id)
     manifest.status, manifest.error = "failed", reason
@@ -150,19 +150,19 @@ def index_doc_for(manifest: Manifest, texts: list[str], dossier_title: str | Non
     )
 
 
-def page_texts(backends: Backends, manifest: Manifest) -> list[str]:
+def page_texts(backends: Services, manifest: Manifest) -> list[str]:
     """The stored text of every page of a processed document."""
     return [backends.store.get_bytes(page_key(manifest.id, p.number, "txt")).decode() for p in manifest.pages]
 
 
-def index_document(backends: Backends, manifest: Manifest, texts: list[str] | None = None) -> None:
+def index_document(backends: Services, manifest: Manifest, texts: list[str] | None = None) -> None:
     """(Re)index one processed document from its manifest and page texts."""
     if texts is None:
         texts = page_texts(backends, manifest)
     backends.index.upsert([index_doc_for(manifest, texts, dossier_title(backends, manifest.dossier))])
 
 
-def dossier_title(backends: Backends, dossier: str | None) -> str | None:
+def dossier_title(backends: Services, dossier: str | None) -> str | None:
     """The title of a dossier, if the document belongs to one and it is stored."""
     if not dossier:
         return None
@@ -172,7 +172,7 @@ def dossier_title(backends: Backends, dossier: str | None) -> str | None:
         return None
 
 
-def set_visibility(doc_id: str, visibility: str, shared_with: list[str], backends: Backends) -> Manifest:
+def set_visibility(doc_id: str, visibility: str, shared_with: list[str], backends: Services) -> Manifest:
     """Change who may see a document: the manifest (system of record) first, then the index."""
     from documents.model import VISIBILITIES
 

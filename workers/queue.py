@@ -1,8 +1,10 @@
-"""The queue interface: run the pipeline over accepted documents. Two implementations.
+"""The queue interface: run the pipeline over accepted documents. Two implementations, chosen in
+`workers/backends.py`:
 
-- `InProcessQueue` (embedded default): a process pool on this machine, pages of all documents in parallel.
-- `RQQueue` (distributed, `RECORDS_REDIS_URL`): page jobs and an assemble job per document on Redis,
-  run by `records worker` processes anywhere.
+- `workers.inprocess.InProcessQueue` (embedded default): a process pool on this machine, pages of all documents in
+  parallel.
+- `workers.rq_queue.RQQueue` (distributed, `RECORDS_REDIS_URL`): a job per one-page document, else page jobs and an
+  assemble job per document, on Redis, run by `records worker` processes anywhere.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 
 from documents.model import Manifest
-from settings import Settings
+from workers.services import Services
 
 OnDone = Callable[[Manifest], None]
 
@@ -20,17 +22,7 @@ class JobQueue(ABC):
     """Runs (or schedules) the pipeline for documents whose originals are stored with status `queued`."""
 
     @abstractmethod
-    def process(self, doc_ids: Iterable[str], backends, *, wait: bool, on_done: OnDone | None = None) -> None:
+    def process(self, doc_ids: Iterable[str], backends: Services, *, wait: bool, on_done: OnDone | None = None) -> None:
         """Process every id (consumed lazily). With `wait`, return only when each has reached a final state,
         calling `on_done` with its manifest as it does; without it, return once all are scheduled."""
 
-
-def open_queue(settings: Settings) -> JobQueue:
-    """RQ when `RECORDS_REDIS_URL` is set, else the in-process pool."""
-    if settings.redis_url:
-        from workers.rq_queue import RQQueue
-
-        return RQQueue.from_settings(settings)
-    from workers.inprocess import InProcessQueue
-
-    return InProcessQueue(settings.workers)

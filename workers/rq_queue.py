@@ -2,7 +2,9 @@
 
 Job graph of one document (ids are unique per document and stage, so re-running a stage overwrites its outputs):
 
-    doc-<id>-start      (queue records-start)     copy the original, count pages, then enqueue:
+    doc-<id>-start      (queue records-start)     copy the original, count pages; a one-page document is read
+                                                  and assembled in this job (one job per one-page document);
+                                                  longer ones enqueue:
     doc-<id>-page-<n>   (queue records-pages)     one job per page (or per group of RECORDS_PAGES_PER_JOB pages)
     doc-<id>-assemble   (queue records-assemble)  depends on every page job, *failures allowed*: it always runs
                                                   once the pages are final, and fails the document with the
@@ -35,6 +37,7 @@ from documents.model import Manifest
 from settings import Settings
 from workers.pipeline import TERMINAL, load_manifest, save_manifest
 from workers.queue import JobQueue, OnDone
+from workers.services import Services
 
 log = logging.getLogger("records.rq")
 
@@ -136,7 +139,7 @@ class RQQueue(JobQueue):
 
     # --- enqueueing ----------------------------------------------------------------------------------------------
 
-    def process(self, doc_ids: Iterable[str], backends, *, wait: bool, on_done: OnDone | None = None) -> None:
+    def process(self, doc_ids: Iterable[str], backends: Services, *, wait: bool, on_done: OnDone | None = None) -> None:
         pending: list[str] = []
         for chunk in self._chunks(iter(doc_ids)):
             self.enqueue_documents(chunk)
@@ -209,7 +212,7 @@ class RQQueue(JobQueue):
 
     # --- waiting -------------------------------------------------------------------------------------------------
 
-    def wait(self, doc_ids: list[str], backends, on_done: OnDone) -> None:
+    def wait(self, doc_ids: list[str], backends: Services, on_done: OnDone) -> None:
         """Poll until every document is final (processed or failed), calling `on_done` with each manifest."""
         remaining = list(dict.fromkeys(doc_ids))
         warned = False
@@ -270,7 +273,7 @@ class RQQueue(JobQueue):
             data[f"failed job {item['job']}"] = item["reason"]
         return data
 
-    def retry_failed(self, backends, doc_ids: Iterable[str] | None = None) -> list[str]:
+    def retry_failed(self, backends: Services, doc_ids: Iterable[str] | None = None) -> list[str]:
         """Requeue documents with failed jobs (or the given failed documents): their failed jobs are removed and
         each document runs again from its start job. Returns the ids requeued.
 
@@ -331,7 +334,7 @@ def job_reason(job: Job) -> str:
     return lines[-1].strip() if lines else "failed (no reason recorded)"
 
 
-def final_manifest(backends, doc_id: str) -> Manifest | None:
+def final_manifest(backends: Services, doc_id: str) -> Manifest | None:
     """The manifest when the document is final, else None."""
     manifest = load_manifest(backends, doc_id)
     return manifest if manifest.status in TERMINAL else None

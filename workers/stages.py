@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from documents.model import original_key
-from workers.backends import Backends
 from workers.pipeline import load_manifest, save_manifest
+from workers.services import Services
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class PageWork:
     max_pixels: int
 
 
-def start_document(backends: Backends, doc_id: str, scratch: Path) -> list[PageWork]:
+def start_document(backends: Services, doc_id: str, scratch: Path) -> list[PageWork]:
     """Mark the document processing, copy its original to `scratch`, count its pages.
 
     Raises `documents.errors.RejectedInput` when the file cannot be opened as a document.
