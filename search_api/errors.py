@@ -112,8 +112,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
+            # the localized text does not repeat the path: a hostile path is echoed once, in `message`, only
             return respond(request, 404, "not_found", f"no such page or endpoint: {request.url.path} (see /docs)",
-                           key="err_no_page", values={"path": request.url.path})
+                           key="err_no_page")
         if exc.status_code == 405:
             return respond(request, 405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}")
         return respond(request, exc.status_code, "error", str(exc.detail))
