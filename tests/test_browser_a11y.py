@@ -115,6 +115,16 @@ def test_keyboard_only_search_open_and_view(site, browser) -> None:
         expect(page.locator("#match-status")).to_contain_text("Match 1 of")
         page.keyboard.press("+")
         expect(page.locator("#zoom-level")).to_have_text("125%")
+        page.go_back()
+        page.wait_for_url("**/search?**")
+        # the sort menu by keyboard: arrows move through the options without reloading, Enter applies the choice
+        page.focus("#sort")
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(300)
+        assert "sort=date_desc" not in page.url and page.locator("#sort").input_value() == "date_desc"
+        page.keyboard.press("Enter")
+        page.wait_for_url("**sort=date_desc**")
+        expect(page.locator("li.hit")).to_have_count(1)
     finally:
         page.context.close()
 
