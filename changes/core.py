@@ -8,15 +8,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog import Catalog, append_audit
+from changes import marks
 from documents.access import Principal
 from documents.errors import RecordsError
-from documents.model import Manifest, Revision, now_iso
+from documents.model import Manifest, PageSummary, Revision, now_iso
 from workers.backends import Backends
 from workers.pipeline import index_document, load_manifest, save_manifest
+
+AUDIT_TEXT = 300  # characters of a before/after value kept in the audit entry
 
 
 class ChangeRefused(RecordsError):
     """The caller may not make this change, or the change is not valid (the message says which and why)."""
+
+
+class ChangeForbidden(ChangeRefused):
+    """The caller's role or agency may not make this change (the API answers 403)."""
 
 
 @dataclass
@@ -34,6 +41,26 @@ class Editor:
         append_audit(self.catalog, user=p.user, agency=p.agency, role=p.role, action=action, target=target,
                      target_agency=target_agency, client=self.client,
                      detail={k: v for k, v in detail.items() if v not in (None, "", [], {})})
+
+
+def check_editable(manifest: Manifest) -> None:
+    """Refuse changes to a document in the trash, not processed yet, or split/merged into new ones."""
+    if manifest.trashed is not None:
+        raise ChangeRefused(f"document {manifest.id} is in the trash: restore it first")
+    if manifest.status != "processed":
+        raise ChangeRefused(f"document {manifest.id} is {manifest.status}: it can be changed once it is processed")
+    if manifest.superseded_by:
+        raise ChangeRefused(f"document {manifest.id} was already split or merged into "
+                            f"{', '.join(manifest.superseded_by)}: change those instead")
+
+
+def editable_page(manifest: Manifest, number: int) -> PageSummary:
+    """Page `number` of a document that may be changed (see `check_editable`)."""
+    check_editable(manifest)
+    page = next((p for p in manifest.pages if p.number == number), None)
+    if page is None:
+        raise ChangeRefused(f"page {number} does not exist: this document has {len(manifest.pages)} pages")
+    return page
 
 
 def revision(editor: Editor, action: str, field: str | None = None, before: Any = None, after: Any = None,
@@ -56,16 +83,27 @@ def change_document(editor: Editor, doc_id: str, action: str,
     manifest = load_manifest(editor.backends, doc_id)
     if not allowed(editor.principal, manifest):
         editor.audit("denied", doc_id, manifest.agency, attempted=action)
-        raise ChangeRefused(f"your role may not {action.replace('_', ' ')} this document")
+        raise ChangeForbidden(f"your role may not {action.replace('_', ' ')} this document")
     revisions = mutate(manifest)
+    if not revisions:  # nothing changed (the same value again): nothing to save or reindex
+        editor.audit(action, doc_id, manifest.agency, unchanged=True)
+        return manifest
     manifest.revisions.extend(revisions)
     save_manifest(editor.backends, manifest)
+    marks.sync(editor.backends.store, manifest)
     if reindex and manifest.status == "processed":
-        if manifest.trashed is None:
+        if manifest.trashed is None and not manifest.superseded_by:
             index_document(editor.backends, manifest)
         else:
             editor.backends.index.delete([manifest.id])
     editor.audit(action, doc_id, manifest.agency,
-                 changes=[{"field": r.field, "page": r.page, "before": r.before, "after": r.after}
+                 changes=[{"field": r.field, "page": r.page, "before": _brief(r.before), "after": _brief(r.after)}
                           for r in revisions])
     return manifest
+
+
+def _brief(value: Any) -> Any:
+    """A value as the audit log keeps it: long texts (a page's text) cut, the manifest keeps them whole."""
+    if isinstance(value, str) and len(value) > AUDIT_TEXT:
+        return value[:AUDIT_TEXT] + f"… ({len(value)} characters)"
+    return value

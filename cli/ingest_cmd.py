@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
         for entry in result.documents:
             if entry.status in ("rejected", "failed"):
                 print(f"{entry.status:>9}  {entry.path}: {entry.error}")
+            for flag in entry.flags:  # page quality: rescan or review (see `records review`)
+                print(f"{flag['kind']:>9}  {entry.path} page {flag['page']}: {flag['reason'].replace('_', ' ')} "
+                      f"({flag['detail']})")
         counts = ", ".join(f"{n} {state}" for state, n in result.counts.items())
         print(f"batch {result.batch}: {len(result.documents)} files: {counts}")
     failed = result.counts.get("failed", 0)

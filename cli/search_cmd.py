@@ -22,6 +22,7 @@ def add_parser(sub) -> None:
     p.add_argument("--to", dest="date_to", metavar="DATE", help="issued on or before (yyyy-mm-dd)")
     p.add_argument("--lang", dest="language", help="only this language (vie, eng, urd, ara)")
     p.add_argument("--dossier", help="only documents of this dossier")
+    p.add_argument("--tag", help="only documents carrying this tag")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--sort", choices=("relevance", "date_desc", "date_asc"), default="relevance")
@@ -45,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     principal = principal_for(args, be)
     request = SearchRequest(query=args.query, access=principal.access, agency=args.agency,
                             doc_type=args.doc_type, language=args.language, date_from=args.date_from,
-                            date_to=args.date_to, dossier=args.dossier, limit=args.limit, offset=args.offset,
-                            sort=args.sort)
+                            date_to=args.date_to, dossier=args.dossier, tag=args.tag, limit=args.limit,
+                            offset=args.offset, sort=args.sort)
     narrowed = principal.narrow(request)
     audit_as(args, be, principal, "search", None, {"query": args.query, "agency": args.agency})
     result = be.index.search(narrowed) if narrowed is not None else SearchResult(0, [], {})

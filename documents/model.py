@@ -89,6 +89,7 @@ class PageSummary:
     flags: list[PageFlag] = field(default_factory=list)
     text_edited: bool = False  # a person corrected this page's text (the OCR text is kept as a revision)
     source: PageSource | None = None  # set on pages of a split or merged document
+    edited_lines: list[int] = field(default_factory=list)  # 1-based lines a person corrected
 
 
 @dataclass
@@ -150,6 +151,7 @@ class Manifest:
     revisions: list[Revision] = field(default_factory=list)
     trashed: Trashed | None = None
     derived_from: list[str] = field(default_factory=list)  # documents a split or merge made this one from
+    superseded_by: list[str] = field(default_factory=list)  # documents a split or merge of this one made
     access_level: str | None = None  # archival access level (archives.model.ACCESS_LEVELS); None: the dossier's
 
     def to_dict(self) -> dict[str, Any]:
@@ -167,6 +169,12 @@ class Manifest:
         if data.get("trashed"):
             known["trashed"] = Trashed(**_known(Trashed, data["trashed"]))
         return cls(**known)
+
+
+def open_flags(manifest: Manifest) -> list[dict[str, Any]]:
+    """The unresolved quality flags of a document's pages, page by page (for ledgers and lists)."""
+    return [{"page": p.number, "kind": f.kind, "reason": f.reason, "detail": f.detail}
+            for p in manifest.pages for f in p.flags if f.resolution is None]
 
 
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:

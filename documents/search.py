@@ -27,6 +27,7 @@ class SearchRequest:
     date_from: str | None = None  # ISO date, inclusive, on issued_date
     date_to: str | None = None  # ISO date, inclusive, on issued_date
     dossier: str | list[str] | None = None
+    tag: str | list[str] | None = None  # documents carrying this tag (or any of these tags)
     added_after: str | None = None  # ISO timestamp, exclusive, on created_at (new matches of a saved search)
     limit: int = 20  # 0 asks only for total and facets
     offset: int = 0  # offset + limit <= MAX_RESULT_WINDOW, else ValueError

@@ -22,7 +22,7 @@ SORT_FIELDS = {"date_desc": ("sort_key", True), "date_asc": ("sort_key", False),
                "added_desc": ("added_key", True), "added_asc": ("added_key", False),
                "title_asc": ("title_key", False), "title_desc": ("title_key", True)}
 MAX_RESULT_WINDOW = 10_000  # offset + limit beyond this is refused (ValueError): refine the query instead
-FACETS = ("agency", "doc_type", "language", "year", "dossier")
+FACETS = ("agency", "doc_type", "language", "year", "dossier", "tags")
 
 
 @dataclass
@@ -169,7 +169,7 @@ def term_filters(req: SearchRequest) -> list[tuple[str, list[str]]]:
     """The keyword filters the request asks for, as (field, values) pairs; a document matches a pair when its
     field holds any of the values."""
     pairs = (("agency", req.agency), ("doc_type", req.doc_type), ("language", req.language),
-             ("dossier", req.dossier))
+             ("dossier", req.dossier), ("tags", req.tag))
     return [(name, filter_values(value)) for name, value in pairs if filter_values(value)]
 
 

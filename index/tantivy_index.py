@@ -71,7 +71,7 @@ from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
 from index.memory import release_free_memory
 
-SCHEMA_VERSION = 4  # 4: added_key and title_key (sort by date added, by title)
+SCHEMA_VERSION = 5  # 4: tags as a keyword field (facet, filter); 5: added_key and title_key (sorts)
 MARKER = "records-index.json"
 EXACT = "records_exact"  # simple tokenizer + lowercase over `normalize`d text
 FOLDED = "records_folded"  # the same + ASCII folding, over `prefold(normalize(text))`
@@ -98,7 +98,7 @@ def _schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name=EXACT, index_option="freq")
     for name in ("body_f", "title_f", "number_f", "meta_f"):
         sb.add_text_field(name, tokenizer_name=FOLDED)
-    for name in ("agency", "doc_type", "language", "dossier"):
+    for name in ("agency", "doc_type", "language", "dossier", "tags"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     sb.add_text_field("readers", tokenizer_name="raw")  # owner + shared_with (when shared)
     sb.add_unsigned_field("public", indexed=True)
@@ -252,6 +252,8 @@ class TantivyIndex(SearchIndex):
             d.add_text("language", doc.language)
         if doc.dossier:
             d.add_text("dossier", doc.dossier)
+        for tag in doc.tags:
+            d.add_text("tags", tag)
         d.add_text("readers", doc.agency)
         if doc.visibility == "shared":
             for a in doc.shared_with:

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from documents.errors import NotFound, RecordsError, RejectedInput
-from documents.model import VISIBILITIES, Manifest, OriginalFile, document_id, manifest_key, original_key
+from documents.model import (
+    VISIBILITIES,
+    Manifest,
+    OriginalFile,
+    document_id,
+    manifest_key,
+    open_flags,
+    original_key,
+)
 from ingest import ledger
 from ingest.ledger import BatchResult, LedgerEntry
 from ingest.sniff import sniff
@@ -169,6 +177,7 @@ def ingest_paths(paths: list[Path], options: IngestOptions, backends, *, batch_i
             entry.status = manifest.status if manifest.status in ("processed", "failed") else entry.status
             entry.error = manifest.error
             entry.pages = len(manifest.pages) or entry.pages
+            entry.flags = open_flags(manifest)
             notify(entry)
         writer.touch()
 
@@ -197,4 +206,5 @@ def batch_status(batch_id: str, backends) -> BatchResult:
                 entry.status = manifest.status
                 entry.error = manifest.error
                 entry.pages = len(manifest.pages) or entry.pages
+                entry.flags = open_flags(manifest)
     return result

@@ -26,6 +26,7 @@ class LedgerEntry:
     pages: int = 0
     error: str | None = None
     duplicate_of: str | None = None
+    flags: list[dict] = field(default_factory=list)  # open page quality flags (documents.model.open_flags)
 
 
 @dataclass

@@ -26,3 +26,4 @@ class PageOutput:
     thumb: bytes = b""
     pdf: bytes = b""
     seconds: float = 0.0
+    quality: dict = field(default_factory=dict)  # ocr/quality.py measurements (OCR'd pages)

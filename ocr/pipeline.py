@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from documents.errors import RejectedInput
-from ocr import cleanup, pdfwords, tesseract, urdu_words
+from ocr import cleanup, pdfwords, quality, tesseract, urdu_words
 from ocr.arabic_comma import restore_commas
 from ocr.language import arabic_or_urdu, detect_language, script_of, vietnamese_share
 from ocr.models import PageOutput
@@ -113,7 +113,9 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
     else:
         raw = load_image_page(path, kind, index, max_pixels, drop_colour=config.drop_colour)
         gray, dpi, _dpi_known = raw.gray, raw.dpi, raw.dpi_known
-    out = _ocr_page(gray, dpi, index, lang, config, want_pdf)
+    out = quality.blank_page(gray, dpi, index) if quality.blank_scan(gray, dpi) else _ocr_page(
+        gray, dpi, index, lang, config, want_pdf)
+    out.quality = quality.measure_page(gray, dpi, _dpi_known, out, path, kind, index)
     out.seconds = round(time.perf_counter() - started, 3)
     return out
 

@@ -18,6 +18,7 @@ from search_api.routes import (
     api_admin,
     api_archives,
     api_batches,
+    api_changes,
     api_documents,
     api_search,
     assets,
@@ -26,6 +27,7 @@ from search_api.routes import (
     ui,
     ui_admin,
     ui_archives,
+    ui_corrections,
 )
 from search_api.state import ApiState
 from settings import Settings
@@ -90,8 +92,8 @@ def create_app(settings: Settings | None = None, *, backends=None, limits: ApiLi
                                      "Authenticate with `Authorization: Bearer TOKEN` (from `records users add`).")
     app.state.records = state
     errors.install(app)
-    for module in (health, api_search, api_documents, api_batches, api_admin, api_archives, saved, ui, ui_archives,
-                   ui_admin, assets):
+    for module in (health, api_search, api_documents, api_changes, api_batches, api_admin, api_archives, saved, ui,
+                   ui_archives, ui_corrections, ui_admin, assets):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

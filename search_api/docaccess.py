@@ -7,6 +7,7 @@ import re
 
 from fastapi import Request
 
+from changes.rules import owns
 from documents.access import Principal, can_view
 from documents.errors import NotFound
 from documents.model import Manifest, manifest_key
@@ -24,7 +25,8 @@ def load_visible(state: ApiState, request: Request | None, principal: Principal,
         manifest = Manifest.from_dict(state.backends.store.get_json(manifest_key(doc_id)))
     except NotFound:
         raise not_found() from None
-    if not can_view(principal, manifest):
+    if not can_view(principal, manifest) or (manifest.trashed is not None and not owns(principal, manifest)):
+        # the trash is the owning agency's business: to everyone else a trashed document is gone
         state.audit(request, principal, "denied", doc_id, manifest.agency)
         raise not_found()
     return manifest

@@ -14,7 +14,9 @@ from search_api.state import ApiState
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-FILTER_FIELDS = ("agency", "doc_type", "language", "dossier")  # the keyword filters (facets) a search may OR
+# the keyword filters a search may OR, and the facet each one counts on
+FILTER_FIELDS = {"agency": "agency", "doc_type": "doc_type", "language": "language", "dossier": "dossier",
+                 "tag": "tags"}
 MAX_FILTER_VALUES = 50
 
 
@@ -30,6 +32,7 @@ class SearchParams:
     date_from: str | None = None
     date_to: str | None = None
     dossier: str | list[str] | None = None
+    tag: str | list[str] | None = None
     limit: int = 20
     offset: int = 0
     sort: str = "relevance"
@@ -81,7 +84,7 @@ def _request(principal: Principal, p: SearchParams) -> SearchRequest | None:
     req = SearchRequest(query=p.q or "", access=principal.access, agency=filter_values(p.agency) or None,
                         doc_type=filter_values(p.doc_type) or None, language=filter_values(p.language) or None,
                         date_from=date_from, date_to=date_to, dossier=filter_values(p.dossier) or None,
-                        limit=p.limit, offset=p.offset, sort=p.sort)
+                        tag=filter_values(p.tag) or None, limit=p.limit, offset=p.offset, sort=p.sort)
     return principal.narrow(req)
 
 
@@ -91,12 +94,12 @@ def facets_beside_selection(state: ApiState, principal: Principal, p: SearchPara
     own values were chosen (the other filters still apply), so the user can add values to OR. One count-only
     search per facet in use; the others keep the result's counts."""
     facets = dict(result.facets)
-    for name in FILTER_FIELDS:
+    for name, facet in FILTER_FIELDS.items():
         if not filter_values(getattr(p, name)):
             continue
         narrowed = _request(principal, replace(p, **{name: None}, limit=0, offset=0))
         if narrowed is not None:
-            facets[name] = state.backends.index.search(narrowed).facets.get(name, {})
+            facets[facet] = state.backends.index.search(narrowed).facets.get(facet, {})
     return facets
 
 

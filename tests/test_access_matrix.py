@@ -12,10 +12,12 @@ import pytest
 
 from catalog import add_user, disable_user, open_catalog
 from catalog.batches import create_batch
-from documents.model import Manifest
+from changes.marks import sync as sync_marks
+from documents.model import Manifest, PageFlag
 from search_api.app import create_app
 from search_api.config import ApiLimits
 from search_api.testing import LiveServer, backend_modes, drop_test_backends, mode_settings, seed_document
+from workers.pipeline import save_manifest
 
 AGENCIES = ("tinh-a", "tinh-b", "tinh-c")
 ROLES = ("clerk", "officer", "admin")
@@ -84,6 +86,10 @@ def world(request, tmp_path_factory) -> Iterator[World]:
         docs[key] = seed_document(backends, agency=owner, visibility=visibility, shared_with=shared,
                                   title=f"Title {key}", doc_type="decision" if owner == "tinh-a" else "notice",
                                   pages=[f"{marker(key)} budget report of {owner}", "second page agency:tinh-a"])
+        # every page 1 is flagged blurred, for the review queue
+        docs[key].pages[0].flags = [PageFlag(kind="rescan", reason="blurred", detail="sharpness 0.2")]
+        save_manifest(backends, docs[key])
+        sync_marks(backends.store, docs[key])
     cat = open_catalog(settings)
     tokens = {(a, r): add_user(cat, f"{r}-{a}", a, r)[1] for a in AGENCIES for r in ROLES}
     _, disabled = add_user(cat, "gone-tinh-a", "tinh-a", "admin")
@@ -312,6 +318,103 @@ def test_uploads_are_limited_and_always_for_the_callers_agency(world: World) -> 
     assert status["agency"] == "tinh-a"
     other = {"Authorization": f"Bearer {world.tokens[('tinh-b', 'admin')]}"}
     assert world.client.get(r.json()["status_url"], headers=other).status_code == 404
+
+
+def _change_calls(doc: Manifest) -> list[tuple[str, str, str, dict]]:
+    """(label, method, path, request kwargs) of every correction endpoint, each a no-op or refused as invalid for a
+    caller allowed to make it (the world stays put): 200 or 422 means allowed, 403 refused, 404 hidden."""
+    base = f"/api/documents/{doc.id}"
+    text = f"{marker_of(doc)} budget report of {doc.agency}"
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    return [
+        ("edit", "PATCH", base, {"json": {"title": doc.metadata.title}}),
+        ("text", "PUT", f"{base}/pages/1/text", {"json": {"text": text}}),
+        ("accept", "POST", f"{base}/pages/1/accept", {"json": {"reason": "cut_off"}}),
+        ("rotate", "POST", f"{base}/pages/99/rotate", {"json": {"degrees": 90}}),
+        ("replace", "PUT", f"{base}/pages/99/image", {"files": {"file": ("rescan.png", png, "image/png")}}),
+        ("split", "POST", f"{base}/split", {"json": {"at": 99}}),
+        ("restore", "POST", f"{base}/restore", {}),
+        ("purge", "POST", f"{base}/purge", {}),
+    ]
+
+
+def test_corrections_only_by_the_owning_agency(world: World) -> None:
+    """No user edits, corrects, reworks, deletes, restores or purges another agency's documents; deleting,
+    restoring and purging are for the owning agency's admins."""
+    for (agency, role), token in world.tokens.items():
+        auth = {"Authorization": f"Bearer {token}"}
+        for doc in world.docs.values():
+            visible = expected_visible(agency, role, doc)
+            for label, method, path, kw in _change_calls(doc):
+                allowed = doc.agency == agency and (role == "admin" or label not in ("restore", "purge"))
+                r = world.client.request(method, path, headers=auth, **kw)
+                world.checks += 1
+                ok = r.status_code in (200, 422) if allowed else r.status_code == (403 if visible else 404)
+                if not ok:
+                    (world.wrong_denials if allowed else world.leaks).append(
+                        f"{role}@{agency} {label} {doc.metadata.title}: {r.status_code} {r.text[:120]}")
+                if not visible and doc.id in r.text:
+                    world.leaks.append(f"{role}@{agency} {label} names hidden {doc.metadata.title}")
+            r = world.client.get(f"/api/documents/{doc.id}/split", headers=auth)
+            world.expect(visible, r, f"{role}@{agency} split suggestion {doc.metadata.title}", _secrets(doc))
+            r = world.client.post("/api/documents/merge", headers=auth, json={"ids": [doc.id, doc.id]})
+            world.checks += 1
+            if r.status_code != (422 if visible else 404):
+                world.leaks.append(f"{role}@{agency} merge {doc.metadata.title}: {r.status_code}")
+    assert not world.leaks, "\n".join(world.leaks[:20])
+    assert not world.wrong_denials, "\n".join(world.wrong_denials[:20])
+
+
+def test_delete_and_restore_by_the_owning_agencys_admins_only(world: World) -> None:
+    doc = world.docs["a_public"]
+    path = f"/api/documents/{doc.id}"
+    for (agency, role), token in world.tokens.items():
+        if (agency, role) == ("tinh-a", "admin"):
+            continue
+        r = world.client.delete(path, headers={"Authorization": f"Bearer {token}"})
+        world.checks += 1
+        # public: all but other agencies' clerks see it; nobody but tinh-a's admins may delete it
+        if r.status_code != (403 if expected_visible(agency, role, doc) else 404):
+            world.leaks.append(f"{role}@{agency} DELETE a_public: {r.status_code}")
+    admin = {"Authorization": f"Bearer {world.tokens[('tinh-a', 'admin')]}"}
+    assert world.client.delete(path, headers=admin).status_code == 200
+    try:
+        # in the trash: gone from search for everyone, gone altogether for other agencies
+        assert _search(world, world.tokens[("tinh-b", "officer")], q=marker("a_public"))["total"] == 0
+        assert _search(world, world.tokens[("tinh-a", "officer")], q=marker("a_public"))["total"] == 0
+        for other in ("tinh-b", "tinh-c"):
+            for role in ROLES:
+                token = world.tokens[(other, role)]
+                world.expect(False, world.get(token, path), f"{role}@{other} GET trashed", _secrets(doc))
+                r = world.client.post(f"{path}/restore", headers={"Authorization": f"Bearer {token}"})
+                world.expect(False, r, f"{role}@{other} restore trashed", _secrets(doc))
+        for role in ("clerk", "officer"):
+            clerk_or_officer = {"Authorization": f"Bearer {world.tokens[('tinh-a', role)]}"}
+            assert world.client.post(f"{path}/restore", headers=clerk_or_officer).status_code == 403
+        trash = world.client.get("/api/trash", headers=admin).json()["documents"]
+        assert [d["id"] for d in trash] == [doc.id]
+        other_admin = {"Authorization": f"Bearer {world.tokens[('tinh-b', 'admin')]}"}
+        assert world.client.get("/api/trash", headers=other_admin).json()["documents"] == []
+        assert world.get(world.tokens[("tinh-a", "clerk")], "/api/trash").status_code == 403
+    finally:
+        assert world.client.post(f"{path}/restore", headers=admin).status_code == 200
+    assert _search(world, world.tokens[("tinh-b", "officer")], q=marker("a_public"))["total"] == 1
+    assert not world.leaks, "\n".join(world.leaks)
+
+
+def test_review_queue_is_agency_scoped(world: World) -> None:
+    for (agency, role), token in world.tokens.items():
+        own = world.get(token, "/api/review")
+        assert own.status_code == 200
+        listed = {p["id"] for p in own.json()["pages"]}
+        assert listed == {d.id for d in world.docs.values() if d.agency == agency}, (role, agency)
+        for other in AGENCIES:
+            if other != agency:
+                r = world.get(token, "/api/review", params={"agency": other})
+                world.checks += 1
+                if r.status_code != 403:
+                    world.leaks.append(f"{role}@{agency} review of {other}: {r.status_code}")
+    assert not world.leaks, "\n".join(world.leaks)
 
 
 def expected_dossier_visible(agency: str, role: str, owner: str, public: bool) -> bool:

@@ -82,7 +82,7 @@ def test_no_serious_or_critical_axe_violations(site, browser, lang, width) -> No
     try:
         for path in ("/", "/search?q=đất", "/search?q=đất&type=official_letter", f"/documents/{doc.id}?q=đất",
                      f"/documents/{site['docs']['urdu'].id}", "/upload", "/dossiers", "/admin/users",
-                     "/admin/audit", "/disposition"):
+                     "/admin/audit", "/disposition", "/review"):
             page.goto(url + path)
             page.wait_for_load_state("networkidle")
             found[path] = _serious(page)
@@ -130,9 +130,12 @@ def test_keyboard_only_search_open_and_view(site, browser) -> None:
 
 
 @pytest.mark.parametrize(("role", "links", "absent"), [
-    ("clerk", ["/", "/search", "/upload", "/dossiers"], ["/admin/users", "/admin/audit", "/disposition"]),
-    ("officer", ["/", "/search", "/dossiers"], ["/upload", "/admin/users", "/admin/audit", "/disposition"]),
-    ("admin", ["/", "/search", "/upload", "/dossiers", "/admin/users", "/admin/audit", "/disposition"], []),
+    ("clerk", ["/", "/search", "/upload", "/dossiers", "/review"],
+     ["/admin/users", "/admin/audit", "/disposition", "/trash"]),
+    ("officer", ["/", "/search", "/dossiers", "/review"],
+     ["/upload", "/admin/users", "/admin/audit", "/disposition", "/trash"]),
+    ("admin", ["/", "/search", "/upload", "/dossiers", "/admin/users", "/admin/audit", "/disposition", "/review",
+               "/trash"], []),
 ])
 def test_each_role_sees_only_the_links_it_may_use(site, browser, role, links, absent) -> None:
     page = _signed_in(browser, site, role, 390, "vi")

@@ -538,3 +538,19 @@ def test_hit_carries_metadata(search_index: SearchIndex) -> None:
         hit.dossier,
     ) == ("d1", "Quyết định", "A", "decision", "vie", "2021-02-03", "7/QĐ", "HS-2")
     assert hit.score > 0
+
+
+def test_tags_are_a_facet_and_a_filter(search_index: SearchIndex) -> None:
+    search_index.upsert([
+        doc("t1", "giấy phép xây dựng", tags=["đất đai", "2024"]),
+        doc("t2", "giấy phép kinh doanh", tags=["2024"]),
+        doc("t3", "giấy phép khác", agency="B", tags=["đất đai"]),
+    ])
+    everything = find(search_index, "giấy phép", access=Access(agency=None, all_agencies=True))
+    assert everything.facets["tags"] == {"2024": 2, "đất đai": 2}
+    assert set(ids(find(search_index, "giấy phép", access=Access(agency=None, all_agencies=True),
+                        tag="đất đai"))) == {"t1", "t3"}
+    # the facet counts only what the caller may see
+    own = find(search_index, "giấy phép", access=Access(agency="A"))
+    assert own.facets["tags"] == {"2024": 2, "đất đai": 1}
+    assert ids(find(search_index, "giấy phép", access=Access(agency="A"), tag="đất đai")) == ["t1"]

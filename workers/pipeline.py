@@ -25,6 +25,7 @@ from documents.model import (
     page_from_dict,
     page_key,
 )
+from ocr.quality import assess
 from workers.services import Services
 
 log = logging.getLogger("records.pipeline")
@@ -57,7 +58,9 @@ def store_page(backends: Services, doc_id: str, page) -> PageSummary:
     store.put_bytes(page_key(doc_id, n, "pdf"), page.pdf, "application/pdf")
     summary = PageSummary(number=n, method=page.method, lang=page.lang or page.language, width=page.width,
                           height=page.height, confidence=page.confidence, rotation=page.rotation,
-                          skew=round(page.skew, 2), chars=len(page.text), seconds=round(page.seconds, 3))
+                          skew=round(page.skew, 2), chars=len(page.text), seconds=round(page.seconds, 3),
+                          quality=dict(getattr(page, "quality", None) or {}))
+    summary.blank, summary.flags = assess(summary.quality, language=page.language)
     store.put_json(page_key(doc_id, n, "json"), {**asdict(summary), "language": page.language})
     log.info(json.dumps({"event": "page", "doc": doc_id, "page": n, "method": page.method, "lang": summary.lang,
                          "seconds": summary.seconds, "confidence": summary.confidence}))
@@ -108,9 +111,16 @@ def assemble(backends: Services, doc_id: str, page_count: int) -> Manifest:
     # re-indexed, idempotently), never one that the store calls processed but search cannot find.
     index_document(backends, manifest, texts)
     save_manifest(backends, manifest)
+    _sync_marks(backends, manifest)
     log.info(json.dumps({"event": "assemble", "doc": doc_id, "pages": page_count,
                          "seconds": round(time.monotonic() - started, 3)}))
     return manifest
+
+
+def _sync_marks(backends: Services, manifest: Manifest) -> None:
+    from changes.marks import sync  # imported here: changes/ builds on this module
+
+    sync(backends.store, manifest)
 
 
 def _archival(pdf: bytes, manifest: Manifest) -> bytes:

@@ -14,8 +14,8 @@ def index_docs(backends, on_document: Callable[[], None] | None = None) -> Itera
     """IndexDoc for each processed document in the store, streamed."""
     for doc_id in backends.store.document_ids():
         manifest = Manifest.from_dict(backends.store.get_json(manifest_key(doc_id)))
-        if manifest.status != "processed" or manifest.trashed is not None:  # trash is never searchable
-            continue
+        if manifest.status != "processed" or manifest.trashed is not None or manifest.superseded_by:
+            continue  # trash is never searchable, nor a document split or merged into new ones
         if on_document:
             on_document()
         yield index_doc_for(manifest, page_texts(backends, manifest), dossier_title(backends, manifest.dossier))

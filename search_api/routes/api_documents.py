@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from archives.copies import may_have_original
+from changes.splitmerge import original_owner
 from documents.access import can_change_visibility, check_visibility
 from documents.errors import NotFound
 from documents.model import derivative_key, original_key, page_key
@@ -84,7 +85,8 @@ def original(request: Request, principal: PrincipalDep, state: StateDep, doc_id:
     state.audit(request, principal, "download", doc_id, manifest.agency, what="original")
     ext = manifest.original.ext
     return _stream(
-        state, original_key(doc_id, ext), _TYPES.get(ext, "application/octet-stream"), manifest.original.filename
+        state, original_key(original_owner(manifest), ext), _TYPES.get(ext, "application/octet-stream"),
+        manifest.original.filename
     )
 
 

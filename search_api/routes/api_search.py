@@ -26,6 +26,7 @@ def search(
     date_from: str | None = Query(None, alias="from", description="issued on/after (yyyy-mm-dd)"),
     date_to: str | None = Query(None, alias="to", description="issued on/before (yyyy-mm-dd)"),
     dossier: Annotated[list[str] | None, Query(description="dossier reference; repeatable (OR)")] = None,
+    tag: str | None = Query(None, max_length=64, description="documents carrying this tag"),
     limit: int = Query(20),
     offset: int = Query(0),
     sort: str = Query("relevance", description="relevance, date_desc, date_asc (issued date), added_desc, "
@@ -42,6 +43,7 @@ def search(
         date_from=date_from,
         date_to=date_to,
         dossier=dossier,
+        tag=tag,
         limit=limit,
         offset=offset,
         sort=sort,

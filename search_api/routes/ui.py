@@ -16,7 +16,7 @@ from catalog.batches import list_batches
 from catalog.users import User
 from documents.access import can_change_visibility, can_upload
 from documents.errors import NotFound
-from documents.model import derivative_key, page_key
+from documents.model import DOC_TYPES, derivative_key, page_key
 from index.base import FACETS
 from search_api.auth import COOKIE, request_token
 from search_api.docaccess import load_visible
@@ -111,7 +111,7 @@ def upload_page(request: Request, state: StateDep) -> Response:
 
 PAGE_SIZES = (10, 20, 50)
 UI_SORTS = ("relevance", "date_desc", "date_asc", "added_desc", "title_asc")
-_MULTI = ("agency", "type", "lang", "dossier")  # URL names of the multi-select facets
+_MULTI = ("agency", "type", "lang", "dossier", "tag")  # URL names of the multi-select facets
 
 
 @router.get("/search")
@@ -125,6 +125,7 @@ def search_page(
     date_from: str = Query("", alias="from"),
     date_to: str = Query("", alias="to"),
     dossier: Annotated[list[str] | None, Query()] = None,
+    tag: Annotated[list[str] | None, Query(max_length=64)] = None,
     sort: str = "relevance",
     size: int = 10,
     page: int = Query(1, ge=1, le=500),
@@ -134,9 +135,10 @@ def search_page(
     if user is None:
         return _to_login(request)
     size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    agency, type, lang, dossier = agency or [], type or [], lang or [], dossier or []
+    agency, type, lang, dossier, tag = agency or [], type or [], lang or [], dossier or [], tag or []
     params = SearchParams(q=q, agency=agency, doc_type=type, language=lang, date_from=date_from or None,
-                          date_to=date_to or None, dossier=dossier, limit=size, offset=(page - 1) * size, sort=sort)
+                          date_to=date_to or None, dossier=dossier, tag=tag, limit=size, offset=(page - 1) * size,
+                          sort=sort)
     error, facets = None, {}
     try:
         result = run_search(state, request, user.principal, params)
@@ -144,7 +146,7 @@ def search_page(
     except ApiError as exc:
         error, result = exc.localized(ui_lang(request)), None
     current: dict = {"q": q, "agency": agency, "type": type, "lang": lang, "from": date_from, "to": date_to,
-                     "dossier": dossier, "sort": sort, "size": size}
+                     "dossier": dossier, "tag": tag, "sort": sort, "size": size}
 
     def link(**changes) -> str:
         merged = {**current, **changes}
@@ -158,7 +160,7 @@ def search_page(
         chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
         return link(**{param: chosen, "page": 1})
 
-    facet_param = {"agency": "agency", "doc_type": "type", "language": "lang", "dossier": "dossier"}
+    facet_param = {"agency": "agency", "doc_type": "type", "language": "lang", "dossier": "dossier", "tags": "tag"}
     return render(
         request,
         "search.html",
@@ -182,6 +184,18 @@ def search_page(
         },
         user=user,
     )
+
+
+def correction_context(state: ApiState, principal, manifest) -> dict:
+    """What the document page needs for the correction loop: who may edit or delete, where to split."""
+    from changes.rules import can_delete, can_edit
+    from changes.splitmerge import suggest_split
+    from search_api.routes.ui_corrections import reason_label
+
+    may_edit = can_edit(principal, manifest) and not manifest.superseded_by
+    return {"may_edit": may_edit and manifest.trashed is None, "may_delete": can_delete(principal, manifest),
+            "split_suggested": suggest_split(state.backends, manifest) if may_edit else [],
+            "reason_label": reason_label, "doc_types": DOC_TYPES}
 
 
 def _reversed(date_from: str, date_to: str) -> bool:
@@ -217,6 +231,9 @@ def document_page(request: Request, state: StateDep, doc_id: str, q: str = Query
                 "lang": p.lang,
                 "text": text,
                 "boxes": matching_boxes(words, q, p.width, p.height) if q else [],
+                "flags": p.flags,
+                "blank": p.blank,
+                "text_edited": p.text_edited,
             }
         )
     if not pages:
@@ -240,6 +257,7 @@ def document_page(request: Request, state: StateDep, doc_id: str, q: str = Query
             "may_change": can_change_visibility(principal, manifest),
             "doc_lang": manifest.metadata.language,
             "is_owner": manifest.agency == principal.agency,
+            **correction_context(state, principal, manifest),
         },
         user=user,
     )

@@ -4,6 +4,7 @@
   const form = document.getElementById("upload-form");
   if (!form) return;
   const states = JSON.parse(form.dataset.states);
+  const reasons = JSON.parse(document.getElementById("ledger").dataset.reasons || "{}");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const drop = document.getElementById("dropzone");
   const input = document.getElementById("files");
@@ -131,6 +132,12 @@
             }
             tr.append(link);
             tr.append(el("td", {}, d.error || ""));
+            const flags = el("td", {"class": "flags"});
+            (d.flags || []).forEach(function (f) {
+              flags.append(el("span", {"class": "flag " + f.kind, "data-reason": f.reason, title: f.detail},
+                (d.pages > 1 ? "p. " + f.page + ": " : "") + (reasons[f.reason] || f.reason)));
+            });
+            tr.append(flags);
             tbody.append(tr);
           });
           const counts = Object.entries(s.counts).filter(function (c) { return c[1]; })
