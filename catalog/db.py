@@ -62,7 +62,9 @@ CREATE TABLE IF NOT EXISTS audit (
     target TEXT,
     target_agency TEXT,
     detail TEXT NOT NULL DEFAULT '{}',
-    client TEXT
+    client TEXT,
+    prev_hash TEXT,
+    hash TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_ts ON audit(ts);
 CREATE INDEX IF NOT EXISTS audit_user ON audit(user, ts);
@@ -86,6 +88,7 @@ class Catalog:
         self._lock = threading.Lock()
         conn = self.conn()
         conn.executescript(_SCHEMA)  # idempotent (IF NOT EXISTS); executescript manages its own transaction
+        _add_columns(conn, "audit", {"prev_hash": "TEXT", "hash": "TEXT"})  # catalogs made before the hash chain
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def conn(self) -> sqlite3.Connection:
@@ -121,6 +124,14 @@ class Catalog:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def _add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    """Add columns that an older catalog's table lacks (additive migration; names are constants here)."""
+    have = {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}
+    for name, kind in columns.items():
+        if name not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def open_catalog(settings: Settings) -> Catalog:

@@ -15,8 +15,8 @@ from PIL import Image
 from changes.core import ChangeRefused, Editor, change_document, editable_page, revision
 from changes.rules import can_edit
 from changes.text import resolve_open
-from documents.errors import ProcessingFailed, RecordsError
-from documents.model import Manifest, PageSummary, Revision, derivative_key, page_key
+from documents.errors import RecordsError
+from documents.model import Manifest, PageSummary, Revision, page_key
 
 ROTATIONS = (90, 180, 270)
 CLEANED_DPI = 300  # stored page images are cleaned at (at least) this resolution (ocr.cleanup.upscale)
@@ -24,25 +24,11 @@ CLEANED_DPI = 300  # stored page images are cleaned at (at least) this resolutio
 SCAN_MEASURES = ("dpi", "sharpness", "paper", "contrast")
 
 
-def searchable_pdf(store, manifest: Manifest) -> bytes:
-    """The document's searchable PDF from its page PDFs, as PDF/A-2b like at ingest (plain if that fails)."""
-    from archives.pdfa import to_pdfa
-    from ocr import merge_pdfs
-
-    pdf = merge_pdfs([store.get_bytes(page_key(manifest.id, p.number, "pdf")) for p in manifest.pages])
-    md = manifest.metadata
-    try:
-        return to_pdfa(pdf, title=md.title, language=md.language, author=md.issuing_body)
-    except ProcessingFailed:
-        return pdf  # the archival export converts again
-
-
 def rebuild_document(editor: Editor, manifest: Manifest) -> None:
     """Searchable PDF, whole text and OCR confidence of a document from its stored pages."""
-    from changes.text import rebuild_text
-    store = editor.backends.store
-    store.put_bytes(derivative_key(manifest.id, "searchable.pdf"), searchable_pdf(store, manifest), "application/pdf")
-    rebuild_text(editor, manifest)
+    from workers.pipeline import rebuild_document_objects
+
+    rebuild_document_objects(editor.backends.store, manifest)
     confidences = [p.confidence for p in manifest.pages if p.confidence is not None]
     manifest.metadata.ocr_confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
 

@@ -13,7 +13,8 @@ import unicodedata
 from changes.core import ChangeRefused, Editor, change_document, editable_page, revision
 from changes.rules import can_edit
 from documents.errors import NotFound
-from documents.model import Manifest, Revision, derivative_key, now_iso, page_key
+from documents.model import Manifest, Revision, now_iso, page_key
+from workers.pipeline import put_hashed, rebuild_document_objects
 
 MAX_PAGE_TEXT = 200_000
 
@@ -114,11 +115,12 @@ def correct_text(editor: Editor, doc_id: str, page: int, new_text: str) -> Manif
             store.put_bytes(page_key(doc_id, page, "ocr.words.json"),
                             json.dumps(old_words, ensure_ascii=False).encode(), "application/json")
         words, edited = realign(old_words, text)
-        store.put_bytes(page_key(doc_id, page, "words.json"), json.dumps(words, ensure_ascii=False).encode(),
-                        "application/json")
-        store.put_bytes(page_key(doc_id, page, "txt"), text.encode(), "text/plain; charset=utf-8")
-        _relayer_pdf(store, manifest, page, words, summary.width, summary.height)
-        rebuild_text(editor, manifest)
+        summary.sha256["words.json"] = put_hashed(store, page_key(doc_id, page, "words.json"),
+                                                  json.dumps(words, ensure_ascii=False).encode(), "application/json")
+        summary.sha256["txt"] = put_hashed(store, page_key(doc_id, page, "txt"), text.encode(),
+                                           "text/plain; charset=utf-8")
+        _relayer_pdf(store, manifest, summary, words)
+        rebuild_document_objects(store, manifest)
         summary.text_edited = True
         summary.chars = len(text)
         summary.edited_lines = sorted(set(summary.edited_lines) | {n + 1 for n in edited})
@@ -129,24 +131,21 @@ def correct_text(editor: Editor, doc_id: str, page: int, new_text: str) -> Manif
     return change_document(editor, doc_id, "text", can_edit, mutate)
 
 
-def _relayer_pdf(store, manifest: Manifest, page: int, words: list[dict], width: int, height: int) -> None:
-    """The page's PDF with the corrected words as its text layer (the OCR one kept once as `NNNN.ocr.pdf`), and
-    the searchable PDF rebuilt from the pages."""
-    from changes.pages import searchable_pdf
+def _relayer_pdf(store, manifest: Manifest, summary, words: list[dict]) -> None:
+    """The page's PDF with the corrected words as its text layer (the OCR one kept once as `NNNN.ocr.pdf`)."""
     from changes.pdflayer import relayer
 
-    doc_id = manifest.id
+    key = page_key(manifest.id, summary.number, "pdf")
     try:
-        pdf = store.get_bytes(page_key(doc_id, page, "pdf"))
+        pdf = store.get_bytes(key)
     except NotFound:
         return
-    new = relayer(pdf, words, width, height)
+    new = relayer(pdf, words, summary.width, summary.height)
     if new is None:
         return
-    if not store.exists(page_key(doc_id, page, "ocr.pdf")):
-        store.put_bytes(page_key(doc_id, page, "ocr.pdf"), pdf, "application/pdf")
-    store.put_bytes(page_key(doc_id, page, "pdf"), new, "application/pdf")
-    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), searchable_pdf(store, manifest), "application/pdf")
+    if not store.exists(page_key(manifest.id, summary.number, "ocr.pdf")):
+        store.put_bytes(page_key(manifest.id, summary.number, "ocr.pdf"), pdf, "application/pdf")
+    summary.sha256["pdf"] = put_hashed(store, key, new, "application/pdf")
 
 
 def _words(store, doc_id: str, page: int) -> list[dict]:
@@ -154,14 +153,6 @@ def _words(store, doc_id: str, page: int) -> list[dict]:
         return json.loads(store.get_bytes(page_key(doc_id, page, "words.json")))
     except NotFound:
         return []
-
-
-def rebuild_text(editor: Editor, manifest: Manifest) -> None:
-    """Rewrite the whole-document text download from the pages' current texts."""
-    store = editor.backends.store
-    texts = [store.get_bytes(page_key(manifest.id, p.number, "txt")).decode() for p in manifest.pages]
-    store.put_bytes(derivative_key(manifest.id, "text.txt"), "\n\f\n".join(texts).encode(),
-                    "text/plain; charset=utf-8")
 
 
 def resolve_open(editor: Editor, manifest: Manifest, page: int, kind: str | None, how: str,

@@ -11,8 +11,7 @@ from pathlib import Path
 from cli.common import json_flag
 from cli.output import print_json
 from ingest.intake import LANGS
-
-EXIT_ATTENTION = 1  # the import finished, but some files or manifest rows need a clerk's attention
+from ingest.outcome import EXIT_ATTENTION, exit_code  # one convention for ingest, import and the API's batches
 
 
 def add_parser(sub) -> None:
@@ -112,9 +111,7 @@ def _import(args: argparse.Namespace, agency: str, settings) -> int:
             write_json(journal, summary, sys.stdout)
         else:
             _print_text(journal, summary, args.report)
-    attention = (summary.counts.get("rejected", 0) + summary.counts.get("failed", 0) + summary.missing
-                 + summary.manifest_problems)
-    return EXIT_ATTENTION if attention else 0
+    return exit_code(summary.counts, summary.missing + summary.manifest_problems)
 
 
 def _print_text(journal, summary, report: Path | None) -> None:

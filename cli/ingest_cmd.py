@@ -9,6 +9,7 @@ from pathlib import Path
 from cli.common import backends, json_flag
 from cli.output import print_json, progress
 from ingest.intake import LANGS, IngestOptions, ingest_paths
+from ingest.outcome import exit_code
 
 
 def add_parser(sub) -> None:
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         lang=args.lang or settings.default_lang, wait=args.wait or not settings.distributed_queue,
         dossier=args.dossier,
     )
+    _check_share_with(options, settings)
     with progress("ingesting", enabled=not args.json) as bar:
         seen: set[int] = set()
 
@@ -58,7 +60,21 @@ def run(args: argparse.Namespace) -> int:
                       f"({flag['detail']})")
         counts = ", ".join(f"{n} {state}" for state, n in result.counts.items())
         print(f"batch {result.batch}: {len(result.documents)} files: {counts}")
-    failed = result.counts.get("failed", 0)
+    failed = result.counts.get("failed", 0) + result.counts.get("rejected", 0)
     if failed:
-        sys.stderr.write(f"records: {failed} file(s) failed; see the reasons above\n")
-    return 0
+        sys.stderr.write(f"records: {failed} file(s) rejected or failed; see the reasons "
+                         f"{'in the ledger' if args.json else 'above'}\n")
+    return exit_code(result.counts)
+
+
+def _check_share_with(options: IngestOptions, settings) -> None:
+    """Refuse sharing with an agency the catalog does not know (a typo would share with nobody)."""
+    if options.visibility != "shared":
+        return
+    from documents.access import UnknownShareAgency
+    from ingest.legacy.agencies import known_agencies
+
+    known = known_agencies(settings)
+    unknown = [a for a in options.shared_with if known is not None and a not in known]
+    if unknown:
+        raise UnknownShareAgency(unknown, known or ())

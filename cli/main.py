@@ -14,7 +14,8 @@ from documents.errors import RecordsError
 # modules providing subcommands, in the order `records --help` lists them
 COMMANDS = ("ingest_cmd", "import_cmd", "search_cmd", "show_cmd", "status_cmd", "reindex_cmd", "serve_cmd",
             "worker_cmd", "retry_cmd", "users_cmd", "audit_cmd", "archives_cmd", "disposition_cmd",
-            "package_cmd", "edit_cmd", "text_cmd", "review_cmd", "pages_cmd", "trash_cmd")
+            "package_cmd", "edit_cmd", "text_cmd", "review_cmd", "pages_cmd", "trash_cmd",
+            "verify_cmd", "recover_cmd", "backup_cmd", "restore_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

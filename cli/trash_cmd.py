@@ -1,5 +1,5 @@
-"""`records delete ID`, `records restore ID`, `records purge [ID] [--expired]`, `records trash`: the agency's
-trash (admins of the owning agency)."""
+"""`records delete ID`, `records purge [ID] [--expired]`, `records trash`: the agency's trash (admins of the owning
+agency). `records restore ID` is registered by cli/restore_cmd.py, which also restores backups."""
 
 from __future__ import annotations
 
@@ -13,15 +13,13 @@ from cli.output import print_json
 def add_parser(sub) -> None:
     d = sub.add_parser("delete", help="move a document to its agency's trash (restorable for RECORDS_TRASH_DAYS)")
     d.add_argument("id", metavar="ID")
-    r = sub.add_parser("restore", help="bring a document back from the trash")
-    r.add_argument("id", metavar="ID")
     p = sub.add_parser("purge", help="remove trashed documents for good (the audit log keeps a tombstone)")
     p.add_argument("id", metavar="ID", nargs="?", help="one trashed document (or --expired)")
     p.add_argument("--expired", action="store_true", help="every trashed document whose restore period is over")
     p.add_argument("--force", action="store_true", help="purge ID even before its restore period is over")
     t = sub.add_parser("trash", help="list the documents in the trash")
     t.add_argument("--agency", help="only this agency's")
-    for parser, func in ((d, run_delete), (r, run_restore), (p, run_purge), (t, run_list)):
+    for parser, func in ((d, run_delete), (p, run_purge), (t, run_list)):
         as_user_flag(parser)
         json_flag(parser)
         parser.set_defaults(func=func)

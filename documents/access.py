@@ -9,6 +9,7 @@ search everything visible to their agency; admins also manage their agency's use
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from documents.errors import RecordsError
@@ -21,6 +22,17 @@ _AGENCY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 
 class InvalidVisibility(RecordsError):
     """A visibility change that makes no sense (unknown value, shared with nobody, bad agency name)."""
+
+
+class UnknownShareAgency(InvalidVisibility):
+    """A document would be shared with an agency the catalog does not know (a typo shares it with nobody)."""
+
+    def __init__(self, unknown: list[str], known: Collection[str]) -> None:
+        names, listed = ", ".join(unknown), ", ".join(sorted(known)) or "none"
+        super().__init__(f"unknown agency: {names} (known agencies: {listed}); check the spelling — "
+                         "a document shared with an agency that does not exist is shared with nobody")
+        self.unknown = unknown
+        self.i18n_key, self.i18n_values = "err_unknown_agency", {"names": names, "known": listed}
 
 
 @dataclass(frozen=True)
@@ -95,8 +107,12 @@ def can_read_audit(principal: Principal) -> bool:
     return principal.role == "admin"
 
 
-def check_visibility(visibility: str, shared_with: list[str] | None, owner: str) -> list[str]:
-    """Validate a requested visibility; returns the cleaned `shared_with` list (empty unless `shared`)."""
+def check_visibility(visibility: str, shared_with: list[str] | None, owner: str,
+                     known: Collection[str] | None = None) -> list[str]:
+    """Validate a requested visibility; returns the cleaned `shared_with` list (empty unless `shared`).
+
+    `known` is the catalog's agencies: any other name is refused (UnknownShareAgency). None skips that check
+    (a fresh install whose catalog knows no agency yet)."""
     if visibility not in VISIBILITIES:
         raise InvalidVisibility(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
     if visibility != "shared":
@@ -108,4 +124,7 @@ def check_visibility(visibility: str, shared_with: list[str] | None, owner: str)
     for name in cleaned:
         if not _AGENCY.match(name):
             raise InvalidVisibility(f"agency name {name!r} is not valid")
+    unknown = [name for name in cleaned if known is not None and name not in known]
+    if unknown:
+        raise UnknownShareAgency(unknown, known or ())
     return cleaned

@@ -90,6 +90,7 @@ class PageSummary:
     text_edited: bool = False  # a person corrected this page's text (the OCR text is kept as a revision)
     source: PageSource | None = None  # set on pages of a split or merged document
     edited_lines: list[int] = field(default_factory=list)  # 1-based lines a person corrected
+    sha256: dict[str, str] = field(default_factory=dict)  # derivative ("png", "txt", ...) -> hash when stored
 
 
 @dataclass
@@ -153,6 +154,7 @@ class Manifest:
     derived_from: list[str] = field(default_factory=list)  # documents a split or merge made this one from
     superseded_by: list[str] = field(default_factory=list)  # documents a split or merge of this one made
     access_level: str | None = None  # archival access level (archives.model.ACCESS_LEVELS); None: the dossier's
+    derivatives: dict[str, str] = field(default_factory=dict)  # whole-document derivative name -> sha256 when stored
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""

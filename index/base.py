@@ -7,7 +7,7 @@ Access control is applied inside `SearchIndex.search` from `SearchRequest.access
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -218,6 +218,10 @@ class SearchIndex(ABC):
     @abstractmethod
     def count(self) -> int:
         """Number of documents (not pages) in the index."""
+
+    def ids(self) -> Iterator[str]:
+        """Every indexed document id (for `records verify`: index entries without a manifest)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot list its document ids")
 
     @abstractmethod
     def clear(self) -> None:

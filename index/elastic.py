@@ -472,6 +472,21 @@ class ElasticIndex(SearchIndex):
         self._ensure()
         return int(self._call("counting", self.client.count, index=self.alias)["count"])
 
+    def ids(self) -> Iterator[str]:
+        """Every indexed document id, a thousand at a time (search_after on the id keyword)."""
+        self._ensure()
+        after = None
+        while True:
+            extra = {"search_after": after} if after else {}
+            resp = self._call("listing documents", self.client.search, index=self.alias, query={"match_all": {}},
+                              source=False, size=1000, sort=[{"id": {"order": "asc"}}], **extra)
+            hits = resp["hits"]["hits"]
+            for hit in hits:
+                yield hit["_id"]
+            if len(hits) < 1000:
+                return
+            after = hits[-1]["sort"]
+
     def get(self, doc_id: str) -> IndexDoc | None:
         """The indexed document with its pages, or None."""
         self._ensure()

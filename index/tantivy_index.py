@@ -37,7 +37,7 @@ import json
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -354,6 +354,16 @@ class TantivyIndex(SearchIndex):
     def count(self) -> int:
         """Number of documents (not pages)."""
         return self._run(lambda s: s.search(self._flag("is_doc"), limit=1, count=True).count)
+
+    def ids(self) -> Iterator[str]:
+        """Every indexed document id."""
+
+        def read(s: tantivy.Searcher) -> list[str]:
+            found = s.search(self._flag("is_doc"), limit=1, count=True).count
+            hits = s.search(self._flag("is_doc"), limit=max(1, found)).hits
+            return [json.loads(s.doc(addr).get_first("meta"))["id"] for _, addr in hits]
+
+        return iter(self._run(read))
 
     def get(self, doc_id: str) -> IndexDoc | None:
         """The indexed document with its pages, or None."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import threading
@@ -108,7 +110,13 @@ def accept_file(item: InputFile, options: IngestOptions, backends, batch_id: str
         )
         if existing is not None:
             manifest.created_at = existing.created_at
-        backends.store.put_json(manifest_key(doc_id), manifest.to_dict())
+        try:
+            backends.store.put_json(manifest_key(doc_id), manifest.to_dict())
+        except (RecordsError, OSError):
+            if existing is None:  # nothing half-written: an original without a manifest is taken back
+                with contextlib.suppress(RecordsError, OSError):
+                    backends.store.delete(original_key(doc_id, kind.ext))
+            raise
         entry.status = "queued"
         seen[doc_id] = entry
     except RejectedInput as exc:
@@ -116,8 +124,16 @@ def accept_file(item: InputFile, options: IngestOptions, backends, batch_id: str
     except RecordsError as exc:
         entry.status, entry.error = "failed", exc.reason
     except OSError as exc:
-        entry.status, entry.error = "failed", f"could not read or store the file ({exc.strerror or exc})"
+        entry.status, entry.error = "failed", _os_reason(exc)
     return entry
+
+
+def _os_reason(exc: OSError) -> str:
+    """A clerk's reason for a file that could not be read or stored."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ("the archive's disk is full, so the file was not stored (nothing of it was kept): free some space "
+                "or ask an administrator, then ingest it again")
+    return f"could not read or store the file ({exc.strerror or exc})"
 
 
 def _existing(backends, doc_id: str) -> Manifest | None:

@@ -51,6 +51,11 @@ class SecurityHeaders:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         docs = scope["path"].startswith(("/docs", "/redoc"))
+        # responses to a signed-in caller (token or session cookie) and the sign-in page are never cached: a shared
+        # or back-button cache must not hand one user's documents, or a token form, to the next person
+        request_headers = dict(scope.get("headers") or [])
+        private = (b"authorization" in request_headers or b"records_token=" in request_headers.get(b"cookie", b"")
+                   or scope["path"] == "/login")
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -58,6 +63,8 @@ class SecurityHeaders:
                 headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                             (b"x-frame-options", b"DENY")]
                 headers.append((b"content-security-policy", _DOCS_CSP if docs else _CSP))
+                if private and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
                 message = {**message, "headers": headers}
             await send(message)
 

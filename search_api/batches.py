@@ -18,6 +18,7 @@ from typing import Any
 from catalog import Catalog
 from catalog.batches import BatchRecord, finish_batch, get_batch, unfinished_batches
 from documents.errors import NotFound, RecordsError
+from ingest.outcome import outcome
 
 log = logging.getLogger("records.api.batches")
 
@@ -129,6 +130,11 @@ def _describe(record: BatchRecord, documents: list[dict]) -> dict[str, Any]:
             status = "received"
         files.append({"name": f.name, "size": f.size, "status": status, "documents": mine})
     done = record.state in ("done", "failed") and all(d["status"] in final for d in documents)
-    return {"batch": record.id, "agency": record.agency, "user": record.user, "state": record.state,
+    # the exit-code convention of `records ingest` / `records import` (ingest/outcome.py), once the batch is done
+    result = None
+    if done:
+        result = "attention" if record.state == "failed" else outcome(counts)
+    return {"outcome": result, "exit_code": None if result is None else int(result == "attention"),
+            "batch": record.id, "agency": record.agency, "user": record.user, "state": record.state,
             "error": record.error, "created_at": record.created_at, "finished_at": record.finished_at,
             "done": done, "files": files, "documents": documents, "counts": counts}

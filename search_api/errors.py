@@ -8,23 +8,24 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from documents.errors import NotFound, RecordsError
+from documents.errors import NotFound, RecordsError, TransientBackendError
 
 
 class ApiError(Exception):
     """An error with an HTTP status, a short machine code and a human message. `key` (with `values`) names the
-    message in the UI's catalogues, so a browser page shows it in the user's language; the JSON API keeps the
-    English `message`."""
+    message in the UI's catalogues, so the caller reads it in their own language (error pages, the UI's scripts,
+    and API clients that send a language)."""
 
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None,
                  key: str | None = None, values: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+        # `key` names a translated message (search_api/i18n.py): the caller reads it in their own language
         self.key, self.values = key, values or {}
 
-    def localized(self, lang: str) -> str:
-        """The message in `lang` when it is keyed, else the English message."""
-        if not self.key:
+    def message_in(self, lang: str) -> str:
+        """The message in `lang` when it has a translation, else the English `message`."""
+        if self.key is None:
             return self.message
         from search_api.i18n import translate
 
@@ -50,16 +51,26 @@ def _body(status: int, code: str, message: str) -> dict:
     return {"error": {"status": status, "code": code, "message": message}}
 
 
+def request_lang(request: Request) -> str:
+    """The caller's language: the UI's choice (cookie) or the browser's; API clients without either get English
+    (the API's language until now), a client sending `Accept-Language: vi` gets Vietnamese."""
+    from search_api.i18n import pick_lang
+    from search_api.ui_render import LANG_COOKIE
+
+    accept = request.headers.get("accept-language")
+    if request.url.path.startswith("/api/") and not request.cookies.get(LANG_COOKIE) and not accept:
+        return "en"
+    return pick_lang(request.cookies.get(LANG_COOKIE), accept)
+
+
 def _localized_body(request: Request, status: int, code: str, message: str, key: str | None,
                     values: dict | None) -> dict:
-    """The JSON error; a keyed one also carries its key and the message in the UI language of the caller
-    (language cookie, else Accept-Language), which the web UI's scripts show."""
+    """The JSON error; a keyed one also carries its key and its text in the caller's language (`localized`)."""
     body = _body(status, code, message)
     if key:
         from search_api.i18n import translate
-        from search_api.ui_render import ui_lang
 
-        body["error"].update(key=key, localized=translate(key, ui_lang(request), **(values or {})))
+        body["error"].update(key=key, localized=translate(key, request_lang(request), **(values or {})))
     return body
 
 
@@ -81,16 +92,30 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        return respond(request, exc.status, exc.code, exc.message, exc.headers, exc.key, exc.values)
+        return respond(request, exc.status, exc.code, exc.message_in(request_lang(request)), exc.headers, exc.key,
+                       exc.values)
 
     @app.exception_handler(NotFound)
     async def records_not_found(request: Request, exc: NotFound):
         return respond(request, 404, "not_found", "no such document or object, or you are not allowed to see it",
                        key="err_not_found")
 
+    @app.exception_handler(TransientBackendError)
+    async def backend_down(request: Request, exc: TransientBackendError):
+        # a server behind Records (object store, search index, queue) is down: 503, never 500 or 422
+        message = ApiError(503, "unavailable", f"a service Records needs is unavailable ({exc.reason}); "
+                           "nothing was changed — try again in a minute", key="err_backend_down",
+                           values={"reason": exc.reason}).message_in(request_lang(request))
+        return respond(request, 503, "unavailable", message, {"Retry-After": "30"})
+
     @app.exception_handler(RecordsError)
     async def records_error(request: Request, exc: RecordsError):
-        return respond(request, 422, "invalid", exc.reason)
+        key = getattr(exc, "i18n_key", None)
+        message = exc.reason
+        if key is not None:
+            message = ApiError(422, "invalid", exc.reason, key=key, values=getattr(exc, "i18n_values", {})
+                               ).message_in(request_lang(request))
+        return respond(request, 422, "invalid", message)
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError):

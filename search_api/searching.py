@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, replace
+from datetime import date
 
 from fastapi import Request
 
 from documents.access import Principal
-from index.base import SORTS, SearchRequest, SearchResult, filter_values
+from documents.errors import TransientBackendError
+from index.base import MAX_RESULT_WINDOW, SORTS, SearchRequest, SearchResult, filter_values
 from search_api.errors import ApiError
 from search_api.state import ApiState
 
@@ -39,30 +41,48 @@ class SearchParams:
 
 
 def parse_date(value: str | None, name: str) -> str | None:
-    """ISO `yyyy-mm-dd` (or `dd/mm/yyyy`, as the UI shows dates) -> ISO; 422 otherwise."""
+    """ISO `yyyy-mm-dd` (or `dd/mm/yyyy`, as the UI shows dates) -> ISO; 422 otherwise.
+
+    A well-formed but impossible date (31/02/2024, 2024-02-30, 31/13/2024) is refused here too: the calendar,
+    not the pattern, decides."""
     if not value:
         return None
-    value = value.strip()
-    m = _DMY.match(value)
-    if m:
-        value = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
-    if not _DATE.match(value):
-        raise ApiError(422, "invalid", f"{name} must be a date as yyyy-mm-dd or dd/mm/yyyy, not {value!r}",
-                       key="err_bad_date", values={"value": value})
-    return value
+    given = value.strip()
+    m = _DMY.match(given)
+    iso = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else given
+    if not _DATE.match(iso):
+        raise ApiError(422, "invalid", f"{name} must be a date as yyyy-mm-dd or dd/mm/yyyy, not {given!r}",
+                       key="err_date_form", values={"name": name, "value": given})
+    try:
+        date.fromisoformat(iso)
+    except ValueError:
+        raise ApiError(422, "invalid", f"{name}: {given!r} is not a real date (check the day and the month)",
+                       key="err_date_impossible", values={"name": name, "value": given}) from None
+    return iso
 
 
 def run_search(state: ApiState, request: Request | None, principal: Principal, p: SearchParams) -> SearchResult:
     """Search as `principal`. Paging and sort are checked; the access filter comes only from the principal."""
     if not 1 <= p.limit <= state.limits.max_page_size:
-        raise ApiError(422, "invalid", f"limit must be between 1 and {state.limits.max_page_size}")
-    if not 0 <= p.offset <= state.limits.max_offset:
-        raise ApiError(422, "invalid", f"offset must be between 0 and {state.limits.max_offset}; narrow the search",
-                       key="err_too_deep")
+        raise ApiError(422, "invalid", f"limit must be between 1 and {state.limits.max_page_size}",
+                       key="err_limit", values={"max": state.limits.max_page_size})
+    window = min(state.limits.max_offset, MAX_RESULT_WINDOW)
+    if p.offset < 0 or p.offset + p.limit > window:
+        # the index pages through the first 10,000 results only: say so instead of letting the engine fail
+        raise ApiError(422, "invalid", f"only the first {window:,} results can be paged through "
+                       f"(offset + limit ≤ {window:,}); narrow the search with more words or filters",
+                       key="err_window", values={"window": f"{window:,}"})
     if p.sort not in SORTS:
-        raise ApiError(422, "invalid", f"sort must be one of {', '.join(SORTS)}")
+        raise ApiError(422, "invalid", f"sort must be one of {', '.join(SORTS)}",
+                       key="err_sort", values={"sorts": ", ".join(SORTS)})
     narrowed = _request(principal, p)
-    result = SearchResult(total=0, hits=[], facets={}) if narrowed is None else state.backends.index.search(narrowed)
+    try:
+        result = (SearchResult(total=0, hits=[], facets={}) if narrowed is None
+                  else state.backends.index.search(narrowed))
+    except TransientBackendError as exc:
+        raise ApiError(503, "unavailable", "search is unavailable right now (the search index does not answer); "
+                       "documents are still being received and will be searchable when it is back — try again in "
+                       "a minute", headers={"Retry-After": "30"}, key="err_search_down") from exc
     # the audit keeps one chosen value as a plain string (as before multi-select), several as a list
     filters = {k: _one_or_list(v) for k, v in asdict(p).items() if k not in ("q", "limit", "offset", "sort") and v}
     state.audit(request, principal, "search", None, None, q=p.q, filters=filters, total=result.total,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from catalog import Catalog, append_audit
 from documents.access import Principal
 from search_api.config import ApiLimits
+from search_api.ratelimit import SignInLimiter
 from settings import Settings
 
 log = logging.getLogger("records.api")
@@ -25,6 +26,7 @@ class ApiState:
     catalog: Catalog
     limits: ApiLimits
     runner: Any  # search_api.batches.BatchRunner
+    signin_limiter: SignInLimiter = field(default_factory=SignInLimiter)
 
     @property
     def max_file_bytes(self) -> int:

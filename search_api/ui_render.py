@@ -34,7 +34,8 @@ def ui_lang(request: Request) -> str:
     return pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
 
 
-def render(request: Request, name: str, context: dict[str, Any], status: int = 200, user=None):
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200, user=None,
+           headers: dict[str, str] | None = None):
     """Render template `name` with the common context (lang, t, user, csrf)."""
     from search_api.auth import COOKIE, csrf_token
 
@@ -46,7 +47,7 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
            "label": lambda title, doc_type, number=None, issued=None, filename=None: doc_label(
                title, doc_type, number, issued, lang, filename),
            "full_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **context}
-    return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
+    return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
 
 
 def render_error(request: Request, status: int, message: str, key: str | None = None, values: dict | None = None):

@@ -105,19 +105,22 @@ def test_keyed_server_errors_reach_the_ui_in_the_users_language(site, lang) -> N
     html = {"Accept": "text/html"}
     with httpx.Client(base_url=site["url"], cookies=cookies, headers=html) as client:
         page = client.get("/search", params={"q": "x", "from": "hôm qua"}).text
-        assert translate("err_bad_date", lang, value="hôm qua") in page
+        assert translate("err_date_form", lang, name="from", value="hôm qua") in page
         missing = client.get("/documents/000000000000000000000000")
         assert missing.status_code == 404 and translate("err_not_found", lang) in missing.text
         nowhere = client.get("/nowhere")
         assert nowhere.status_code == 404 and translate("err_no_page", lang) in nowhere.text
-        # the JSON API keeps its English message and adds the key and the text in the caller's UI language
+        # the JSON error is in the caller's language too, with its key and the translated text
         from search_api.auth import csrf_token
 
         refused = client.put(f"/api/documents/{site['doc'].id}/visibility", json={"visibility": "private"},
                              headers={"X-CSRF-Token": csrf_token(site["token"]), "Accept": "application/json"})
         error = refused.json()["error"]
         assert refused.status_code == 403 and error["key"] == "err_vis_not_owner"
-        assert error["message"].startswith("only the owning agency")
-        assert error["localized"] == translate("err_vis_not_owner", lang)
+        assert error["message"] == error["localized"] == translate("err_vis_not_owner", lang)
     if lang == "vi":
         assert "Chỉ cơ quan sở hữu" in error["localized"]
+    # an API client that names no language keeps the API's English
+    plain = httpx.put(f"{site['url']}/api/documents/{site['doc'].id}/visibility", json={"visibility": "private"},
+                      headers={"Authorization": f"Bearer {site['token']}"})
+    assert plain.json()["error"]["message"].startswith("only the owning agency")

@@ -49,7 +49,8 @@ def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, s
 def test_ingest_wait_reports_failures_from_the_workers(tmp_path: Path, samples: Path, workers: Workers) -> None:
     env = distributed_env(tmp_path / "home", 10, **FAST)
     workers.start("impatient", {**env, "RECORDS_PAGE_TIMEOUT": "1"})
-    summary = wait_for(lambda: records_json(["ingest", str(samples / "s_en_01.png"), "--agency", "a", "--wait"], env),
+    summary = wait_for(lambda: records_json(["ingest", str(samples / "s_en_01.png"), "--agency", "a", "--wait"], env,
+                                            expect=1),  # exit 1: the batch ran, a file failed
                        600, "ingest --wait")
     [doc] = summary["documents"]
     assert doc["status"] == "failed"

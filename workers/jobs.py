@@ -295,11 +295,24 @@ def assemble_job(doc_id: str, page_count: int) -> str:
         backends.close()
 
 
+def max_abandoned() -> int:
+    """How often a job may lose its worker before it fails (RECORDS_MAX_ABANDONED, default 10)."""
+    return int(os.environ.get("RECORDS_MAX_ABANDONED") or 10)
+
+
 def on_job_failure(job: Job, connection, exc_type, exc_value, traceback) -> None:
     """RQ failure callback of every job (also for jobs whose worker died). Counts retries; on a final failure of
     a start or assemble job, fails the document with the reason (failed pages are reported by their assemble job).
     """
     abandoned = exc_type is not None and exc_type.__name__ == "AbandonedJobError"
+    if abandoned:
+        # A worker killed under the job says nothing about the job: its re-run is not charged to the retries kept
+        # for backend outages, up to max_abandoned() times (a job that kills every worker still ends failed).
+        count = int(job.meta.get("abandoned", 0)) + 1
+        job.meta["abandoned"] = count
+        job.save_meta()
+        if count <= max_abandoned():
+            job.retries_left = (job.retries_left or 0) + 1
     if job.retries_left:
         if abandoned and job.retry_intervals:
             # A dead worker is no backend outage: re-run now (which needs no scheduler, whose holder may be the

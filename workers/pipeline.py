@@ -7,6 +7,7 @@ outputs, so re-running a stage (after a crash or a retry) is harmless.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -44,24 +45,51 @@ def save_manifest(backends: Services, manifest: Manifest) -> None:
     backends.store.put_json(manifest_key(manifest.id), manifest.to_dict())
 
 
+def put_hashed(store, key: str, data: bytes, content_type: str) -> str:
+    """Store `data` and return its sha256 (recorded in the manifest so `records verify` can find damage)."""
+    store.put_bytes(key, data, content_type)
+    return hashlib.sha256(data).hexdigest()
+
+
+def page_objects(page) -> list[tuple[str, bytes, str]]:
+    """A page's derivatives as (suffix, bytes, content type): cleaned image, thumbnail, text, word boxes, PDF."""
+    return [("png", page.png, "image/png"), ("thumb.jpg", page.thumb, "image/jpeg"),
+            ("txt", page.text.encode(), "text/plain; charset=utf-8"),
+            ("words.json", json.dumps(page.words, ensure_ascii=False).encode(), "application/json"),
+            ("pdf", page.pdf, "application/pdf")]
+
+
+def document_objects(texts: list[str], page_pdfs: list[bytes], manifest: Manifest) -> list[tuple[str, bytes, str]]:
+    """A document's whole derivatives from its pages: the searchable PDF (PDF/A) and the full text."""
+    from ocr import merge_pdfs
+
+    return [("searchable.pdf", _archival(merge_pdfs(page_pdfs), manifest), "application/pdf"),
+            ("text.txt", "\n\f\n".join(texts).encode(), "text/plain; charset=utf-8")]
+
+
+def rebuild_document_objects(store, manifest: Manifest) -> None:
+    """The searchable PDF and full text again from the stored pages (which hold any corrections), their hashes
+    recorded in the manifest (saved by the caller)."""
+    texts = [store.get_bytes(page_key(manifest.id, p.number, "txt")).decode() for p in manifest.pages]
+    pdfs = [store.get_bytes(page_key(manifest.id, p.number, "pdf")) for p in manifest.pages]
+    manifest.derivatives = {name: put_hashed(store, derivative_key(manifest.id, name), data, kind)
+                            for name, data, kind in document_objects(texts, pdfs, manifest)}
+
+
 def store_page(backends: Services, doc_id: str, page) -> PageSummary:
     """Store one page's derivatives (cleaned image, thumbnail, text, word boxes, one-page PDF) and its summary.
 
     `page` is an `ocr.PageOutput`.
     """
-    store, n = backends.store, page.number
-    store.put_bytes(page_key(doc_id, n, "png"), page.png, "image/png")
-    store.put_bytes(page_key(doc_id, n, "thumb.jpg"), page.thumb, "image/jpeg")
-    store.put_bytes(page_key(doc_id, n, "txt"), page.text.encode(), "text/plain; charset=utf-8")
-    store.put_bytes(page_key(doc_id, n, "words.json"), json.dumps(page.words, ensure_ascii=False).encode(),
-                    "application/json")
-    store.put_bytes(page_key(doc_id, n, "pdf"), page.pdf, "application/pdf")
+    n = page.number
+    hashes = {what: put_hashed(backends.store, page_key(doc_id, n, what), data, kind)
+              for what, data, kind in page_objects(page)}
     summary = PageSummary(number=n, method=page.method, lang=page.lang or page.language, width=page.width,
                           height=page.height, confidence=page.confidence, rotation=page.rotation,
                           skew=round(page.skew, 2), chars=len(page.text), seconds=round(page.seconds, 3),
-                          quality=dict(getattr(page, "quality", None) or {}))
+                          quality=dict(getattr(page, "quality", None) or {}), sha256=hashes)
     summary.blank, summary.flags = assess(summary.quality, language=page.language)
-    store.put_json(page_key(doc_id, n, "json"), {**asdict(summary), "language": page.language})
+    backends.store.put_json(page_key(doc_id, n, "json"), {**asdict(summary), "language": page.language})
     log.info(json.dumps({"event": "page", "doc": doc_id, "page": n, "method": page.method, "lang": summary.lang,
                          "seconds": summary.seconds, "confidence": summary.confidence}))
     return summary
@@ -89,21 +117,20 @@ def _apply_supplied(manifest: Manifest, extracted: Metadata) -> None:
 def assemble(backends: Services, doc_id: str, page_count: int) -> Manifest:
     """Combine stored pages into the document: searchable PDF, full text, metadata, manifest, index entry."""
     from metadata import extract_metadata
-    from ocr import merge_pdfs
 
     started = time.monotonic()
     store = backends.store
     manifest = load_manifest(backends, doc_id)
     infos = [store.get_json(page_key(doc_id, n, "json")) for n in range(1, page_count + 1)]
     texts = [store.get_bytes(page_key(doc_id, n, "txt")).decode() for n in range(1, page_count + 1)]
-    pdf = merge_pdfs([store.get_bytes(page_key(doc_id, n, "pdf")) for n in range(1, page_count + 1)])
-    store.put_bytes(derivative_key(doc_id, "text.txt"), "\n\f\n".join(texts).encode(), "text/plain; charset=utf-8")
+    pdfs = [store.get_bytes(page_key(doc_id, n, "pdf")) for n in range(1, page_count + 1)]
 
     confidences = [i["confidence"] for i in infos if i.get("confidence") is not None]
     ocr_confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
     extracted = extract_metadata(texts, _document_language(infos), ocr_confidence=ocr_confidence)
     _apply_supplied(manifest, extracted)
-    store.put_bytes(derivative_key(doc_id, "searchable.pdf"), _archival(pdf, manifest), "application/pdf")
+    manifest.derivatives = {name: put_hashed(store, derivative_key(doc_id, name), data, kind)
+                            for name, data, kind in document_objects(texts, pdfs, manifest)}
     manifest.pages = [page_from_dict(i) for i in infos]
     manifest.status, manifest.error = "processed", None
     manifest.pipeline_version = PIPELINE_VERSION

@@ -308,6 +308,46 @@ class RQQueue(JobQueue):
             requeued.extend(self.enqueue_documents([doc_id]))
         return requeued
 
+    def requeue_documents(self, backends, doc_ids: list[str]) -> list[str]:
+        """Run documents again from their start job whatever Redis remembers of them (`records recover`: their
+        jobs were lost or timed out). Stale jobs and the in-flight marker are dropped first; stages are
+        idempotent, so a document that was in fact still running still ends processed exactly once."""
+        requeued: list[str] = []
+        for doc_id in doc_ids:
+            try:
+                manifest = load_manifest(backends, doc_id)
+            except NotFound:
+                continue
+            if manifest.status in TERMINAL:
+                continue  # finished meanwhile
+            manifest.status, manifest.error = "queued", None
+            save_manifest(backends, manifest)
+            self.connection.delete(ACTIVE_KEY.format(doc_id))
+            requeued.extend(self.enqueue_documents([doc_id]))
+        return requeued
+
+    def alive(self, doc_id: str) -> bool:
+        """True while some job of the document can still run: queued *in* its queue, started by a worker that is
+        still registered, scheduled, or deferred on a dependency that is itself alive. A job that only looks in
+        flight (its worker was killed between taking it off the queue and recording it as started, or a page job
+        lost that way leaves its assemble job deferred for ever) is orphaned: `recover` runs such documents again."""
+        ids = [start_job_id(doc_id), assemble_job_id(doc_id)]
+        return any(job is not None and self._job_alive(job, 0)
+                   for job in Job.fetch_many(ids, connection=self.connection))
+
+    def _job_alive(self, job: Job, depth: int) -> bool:
+        status = job.get_status(refresh=False)
+        if status == JobStatus.SCHEDULED:
+            return True
+        if status == JobStatus.QUEUED:
+            return self.connection.lpos(Queue.redis_queue_namespace_prefix + job.origin, job.id) is not None
+        if status == JobStatus.STARTED:
+            return bool(job.worker_name) and bool(self.connection.exists(f"rq:worker:{job.worker_name}"))
+        if status == JobStatus.DEFERRED and depth < 2:
+            return any(dep is not None and self._job_alive(dep, depth + 1)
+                       for dep in Job.fetch_many(job.dependency_ids, connection=self.connection))
+        return False
+
     def in_flight(self, doc_id: str) -> bool:
         """True while some job of the document is queued, running, deferred or scheduled."""
         active = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
@@ -340,6 +380,34 @@ def final_manifest(backends: Services, doc_id: str) -> Manifest | None:
     return manifest if manifest.status in TERMINAL else None
 
 
+RECOVER_LOCK = "records:recover-lock"
+
+
+def recover_interval() -> int:
+    """Seconds between the workers' `recover` checks (RECORDS_RECOVER_INTERVAL, default 600; 0 turns it off)."""
+    return _int_env("RECORDS_RECOVER_INTERVAL", 600)
+
+
+def periodic_recover(connection: Redis) -> None:
+    """One worker of all every `recover_interval()` seconds (a Redis lock with that expiry) runs `recover`, so a
+    document whose jobs Redis lost is picked up even when nobody runs `records recover`."""
+    interval = recover_interval()
+    if interval <= 0 or not connection.set(RECOVER_LOCK, str(os.getpid()), nx=True, ex=interval):
+        return
+    from integrity.recover import recover
+    from workers.backends import open_backends
+
+    backends = open_backends()
+    try:
+        report = recover(backends)
+        if report.requeued:
+            log.warning(json.dumps({"event": "recovered", "requeued": report.requeued}))
+    except Exception as exc:  # maintenance must never stop the worker; the next run tries again
+        log.warning("periodic recover failed: %s", exc)
+    finally:
+        backends.close()
+
+
 def make_worker(connection: Redis, queues: list[str] | None = None, *, name: str | None = None,
                 heartbeat: int = 30, grace: int = 30, maintenance: int = 60):
     """An RQ worker on our queues (priority order) that notices a dead worker's job within about
@@ -352,6 +420,10 @@ def make_worker(connection: Redis, queues: list[str] | None = None, *, name: str
 
         def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
             return super().get_heartbeat_ttl(job, working_time) - 60 + grace
+
+        def run_maintenance_tasks(self) -> None:
+            super().run_maintenance_tasks()
+            periodic_recover(self.connection)
 
     return RecordsWorker(list(queues or QUEUES), connection=connection, name=name, job_monitoring_interval=heartbeat,
                          maintenance_interval=maintenance, worker_ttl=max(maintenance + 15, heartbeat + grace))

@@ -25,6 +25,8 @@ from ingest.legacy.dossiers import dossier_id, write_dossier
 from ingest.legacy.fields import ManifestRow
 from ingest.legacy.journal import FINAL, FileRecord, Journal, JournalSeen, journal_path
 from ingest.legacy.manifest import file_sha256, open_manifest, parsed_rows
+from ingest.legacy.manifest_wins import APPLIED, apply_rows, wins_over
+from ingest.legacy.manifest_wins import reason as wins_reason
 from ingest.legacy.paths import relative_to_root
 from ingest.sources import InputFile, expand
 
@@ -152,6 +154,17 @@ class _Run:
         with expand([self.root], self.backends.settings.max_file_bytes) as inputs:
             self.backends.queue.process(self._doc_ids(inputs), self.backends, wait=True, on_done=self._done)
         self._flush_dossiers(everything=True)
+        self._manifest_wins()
+
+    def _manifest_wins(self) -> None:
+        """Apply the rows of listed duplicates noted APPLIED (every run: a crash before this is mended on resume)."""
+        pending = []
+        for f in self.journal.files():
+            if f.status == "duplicate" and f.note == APPLIED and f.duplicate_of:
+                row = self.journal.row_for(f.path)
+                if row is not None and row.supplied:
+                    pending.append((f.duplicate_of, row.line, dict(row.supplied)))
+        apply_rows(self.backends, pending)
 
     def _doc_ids(self, inputs: Iterator[InputFile]) -> Iterator[str]:
         """The ids to process, consumed lazily by the queue: at most a few files are in flight at once."""
@@ -211,8 +224,13 @@ class _Run:
                 self._reindex(stored)
         reason = entry.error
         if status == "duplicate":
-            reason = (f"same content as {self.journal.first_holder(entry.id).path}" if entry.id in self.seen
+            holder = self.journal.first_holder(entry.id) if entry.id in self.seen else None
+            reason = (f"same content as {holder.path}" if holder is not None
                       else "already in the archive (same content, same agency)")
+            if row is not None and row.supplied and wins_over(
+                    holder.line if holder is not None else None,
+                    None if holder is not None else _stored_manifest(self.backends, entry.id or "")):
+                reason, note = wins_reason(holder.path if holder else None, row.line), APPLIED
         self.since_flush += 1
         if dossier is not None and status in ("queued", "processed", "duplicate"):
             self.touched.add(dossier)

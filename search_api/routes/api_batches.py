@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from catalog.batches import create_batch, list_batches
+from catalog.users import list_agencies
 from documents.access import can_upload, check_visibility
 from documents.errors import NotFound
 from ingest.intake import LANGS, IngestOptions
@@ -27,6 +28,21 @@ def new_batch_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
 
 
+def check_backends_up(state) -> None:
+    """Raise TransientBackendError (answered 503, spool removed) when the object store or the queue is down."""
+    from documents.errors import TransientBackendError
+
+    state.backends.store.exists("readiness-probe")
+    connection = getattr(state.backends.queue, "connection", None)
+    if connection is not None:
+        import redis
+
+        try:
+            connection.ping()
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise TransientBackendError(f"the queue (Redis) is unreachable: {exc}") from exc
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -38,6 +54,7 @@ def _split(value: str | None) -> list[str]:
     responses={
         202: {"description": "accepted; follow it at status_url"},
         413: {"description": "a file or the batch is too large"},
+        503: {"description": "the object store or the queue is down: nothing was stored, upload again later"},
         422: {"description": "no files, too many files, or bad options"},
     },
 )
@@ -60,7 +77,8 @@ async def upload(request: Request, principal: PrincipalDep, state: StateDep) -> 
     fields = {**request.query_params, **received.fields}
     try:
         visibility = fields.get("visibility") or "private"
-        shared = check_visibility(visibility, _split(fields.get("shared_with")), principal.agency or "")
+        shared = check_visibility(visibility, _split(fields.get("shared_with")), principal.agency or "",
+                                  known=list_agencies(state.catalog))
         lang = fields.get("lang") or state.settings.default_lang
         if lang not in LANGS:
             raise ApiError(422, "invalid", f"lang must be one of {', '.join(LANGS)}")
@@ -74,6 +92,7 @@ async def upload(request: Request, principal: PrincipalDep, state: StateDep) -> 
             tags=_split(fields.get("tags")),
         )
         options.validate()
+        check_backends_up(state)  # before the 202: an upload is acknowledged only when it can be stored and queued
     except ValueError as exc:
         _cleanup(spool)
         raise ApiError(422, "invalid", str(exc)) from exc

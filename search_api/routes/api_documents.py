@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from archives.copies import may_have_original
+from catalog.users import list_agencies
 from changes.splitmerge import original_owner
 from documents.access import can_change_visibility, check_visibility
 from documents.errors import NotFound
@@ -189,7 +190,8 @@ def change_visibility(
         if manifest.agency != principal.agency:
             raise forbidden("only the owning agency can change who sees this document", key="err_vis_not_owner")
         raise forbidden("only officers and admins can change who sees a document", key="err_vis_role")
-    shared = check_visibility(change.visibility, change.shared_with, manifest.agency)
+    shared = check_visibility(change.visibility, change.shared_with, manifest.agency,
+                              known=list_agencies(state.catalog))
     before = {"visibility": manifest.visibility, "shared_with": manifest.shared_with}
     from workers.pipeline import set_visibility
 

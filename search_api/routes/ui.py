@@ -23,6 +23,7 @@ from search_api.docaccess import load_visible
 from search_api.errors import ApiError
 from search_api.highlight import matching_boxes
 from search_api.i18n import LANGS
+from search_api.ratelimit import client_of
 from search_api.routes.api_documents import page_words_json
 from search_api.searching import SearchParams, facets_beside_selection, parse_date, run_search
 from search_api.state import ApiState, StateDep
@@ -62,9 +63,17 @@ def login_page(request: Request, next: str = "/search") -> Response:
 
 @router.post("/login")
 def login(request: Request, state: StateDep, token: str = Form(""), next: str = Form("/search")) -> Response:
-    """Check the token and keep it in an HttpOnly cookie."""
+    """Check the token and keep it in an HttpOnly cookie. Failed attempts are limited per client (429)."""
+    client = client_of(request)
+    try:
+        state.signin_limiter.check(client)
+    except ApiError as exc:
+        return render(request, "login.html", {"next": _local_path(next), "failed": True,
+                                              "message": exc.message_in(ui_lang(request))},
+                      status=429, headers=exc.headers)
     user = authenticate(state.catalog, token.strip())
     if user is None:
+        state.signin_limiter.failed(client)
         return render(request, "login.html", {"next": _local_path(next), "failed": True}, status=401)
     state.audit(request, user.principal, "login", None, None)
     response = RedirectResponse(_local_path(next), status_code=303)
@@ -139,12 +148,12 @@ def search_page(
     params = SearchParams(q=q, agency=agency, doc_type=type, language=lang, date_from=date_from or None,
                           date_to=date_to or None, dossier=dossier, tag=tag, limit=size, offset=(page - 1) * size,
                           sort=sort)
-    error, facets = None, {}
+    error, error_status, facets = None, 200, {}
     try:
         result = run_search(state, request, user.principal, params)
         facets = facets_beside_selection(state, user.principal, params, result)
     except ApiError as exc:
-        error, result = exc.localized(ui_lang(request)), None
+        error, error_status, result = exc.message_in(ui_lang(request)), exc.status, None
     current: dict = {"q": q, "agency": agency, "type": type, "lang": lang, "from": date_from, "to": date_to,
                      "dossier": dossier, "tag": tag, "sort": sort, "size": size}
 
@@ -182,6 +191,7 @@ def search_page(
             "facet_names": [f for f in FACETS if f != "year"],
             "reversed_dates": _reversed(date_from, date_to),
         },
+        status=error_status,
         user=user,
     )
 

@@ -77,7 +77,7 @@ def audit_page(
         state.audit(request, me.principal, "audit.read", None, me.agency, filter_user=filters["user"],
                     filter_action=filters["action"], via="ui")
     except ApiError as exc:
-        error = exc.localized(ui_lang(request))
+        error = exc.message_in(ui_lang(request))
     query = urlencode({k: v for k, v in current.items() if v})
     return render(request, "admin_audit.html",
                   {"entries": entries[:AUDIT_PAGE], "more": len(entries) > AUDIT_PAGE, "page": page,
