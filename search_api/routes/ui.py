@@ -114,8 +114,7 @@ def upload_page(request: Request, state: StateDep) -> Response:
         return _to_login(request)
     allowed = can_upload(user.principal)
     recent = list_batches(state.catalog, user.agency, RECENT_BATCHES) if user.agency and allowed else []
-    return render(request, "upload.html", {"allowed": allowed, "batches": recent}, user=user,
-                  status=200 if allowed else 403)
+    return render(request, "upload.html", {"allowed": allowed, "batches": recent}, user=user)
 
 
 PAGE_SIZES = (10, 20, 50)
