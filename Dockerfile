@@ -9,24 +9,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     OMP_THREAD_LIMIT=1 \
     RECORDS_HOME=/data
 
-# Tesseract 5 with the four languages and orientation/script detection; poppler-utils for PDF tooling;
-# libglib2.0-0 for OpenCV.
+# Tesseract 5 with the five languages and orientation/script detection; poppler-utils for PDF tooling;
+# libglib2.0-0 for OpenCV; Noto fonts for the web UI (Vietnamese, Naskh, Nastaliq).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-osd \
-        poppler-utils libglib2.0-0 \
+        tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-fra \
+        tesseract-ocr-osd poppler-utils libglib2.0-0 fonts-noto-core \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 records && mkdir -p /data && chown records:records /data
 
 WORKDIR /app
-# Dependencies first (cached while only the code changes), then the packages listed in pyproject.toml.
+# Dependencies first (cached while only the code changes): every one pinned with its sha256 (SECURITY.md), then the
+# packages listed in pyproject.toml.
 COPY pyproject.toml README.md ./
-RUN python - <<'EOF' > /tmp/requirements.txt
-import tomllib
-print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))
-EOF
-RUN pip install -r /tmp/requirements.txt
+COPY requirements/runtime.lock ./requirements/
+RUN pip install --require-hashes -r requirements/runtime.lock
 COPY settings ./settings
 COPY documents ./documents
 COPY storage ./storage
@@ -40,7 +38,11 @@ COPY catalog ./catalog
 COPY cli ./cli
 COPY changes ./changes
 COPY archives ./archives
-RUN pip install --no-deps . && tesseract --list-langs
+COPY integrity ./integrity
+COPY docgen ./docgen
+# Records' own Tesseract models (the Urdu Nastaliq model, docs/ocr.md) beside Debian's
+RUN cp ocr/tessdata/*.traineddata /usr/share/tesseract-ocr/5/tessdata/ \
+    && pip install --no-deps . && tesseract --list-langs
 
 USER records
 VOLUME ["/data"]

@@ -91,6 +91,8 @@ class PageSummary:
     source: PageSource | None = None  # set on pages of a split or merged document
     edited_lines: list[int] = field(default_factory=list)  # 1-based lines a person corrected
     sha256: dict[str, str] = field(default_factory=dict)  # derivative ("png", "txt", ...) -> hash when stored
+    # How the OCR models were chosen (ocr/choose.py): langs, how (strip/both/...), against, margin, scores.
+    language_choice: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from ingest.sniff import sniff
 from ingest.sources import InputFile, expand
 
 SAVE_EVERY_SECONDS = 1.0
-LANGS = ("auto", "vie", "eng", "urd", "ara", "vie+eng")
+LANGS = ("auto", "vie", "eng", "fra", "urd", "ara", "vie+eng", "eng+fra")
 
 
 @dataclass

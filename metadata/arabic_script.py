@@ -12,6 +12,10 @@ from metadata.numbers import arabic_script_number
 _LABEL = re.compile(r"\S+\s*[:：]")
 _ISSUER = re.compile(r"^\W*(?:جاری کنندہ|جاری کردہ|صادر عن|الجهة المصدرة|صادرة عن)\s*[:：]\s*(.+)$")
 _JOIN = {"urd": "، ", "ara": " - "}
+# A letter names no kind: it greets its addressee and states its subject ("السيد ... المحترم", "تحية طيبة وبعد",
+# "الموضوع:"; Urdu "جناب ...", "عنوان:"). Two of these in the top of the page make an official letter.
+_LETTER_MARKS = (re.compile(r"المحترم"), re.compile(r"تحي[ةه]\s+طيب[ةه]"), re.compile(r"الموضوع\s*[:：]"),
+                 re.compile(r"السلام\s+علیکم"), re.compile(r"(?:^|\s)جناب\s"), re.compile(r"عنوان\s*[:：]"))
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ def parse_header(lines: list[str], language: str) -> ArabicScriptHeader:
         if doc_type:
             title_at = i
             break
+    if doc_type is None and sum(bool(m.search("\n".join(text_lines[:15]))) for m in _LETTER_MARKS) >= 2:
+        doc_type = "official_letter"
     title = text_lines[title_at].strip(" -_.،") if title_at is not None else None
     return ArabicScriptHeader(number, doc_type, title, _issuing_body(text_lines, title_at, language))
 

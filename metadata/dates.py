@@ -43,8 +43,9 @@ _NUM_DMY = re.compile(r"(?<![\d/.\-])" + _D + r"\s?([/.\-])\s?" + _D + r"\s?\2\s
 _NUM_YMD = re.compile(r"(?<![\d/.\-])" + _Y + r"\s?([/.\-])\s?" + _D + r"\s?\2\s?" + _D + r"(?![\d/\-])")
 # Vietnamese "ngày 04 tháng 4 năm 2024", matched on folded text so OCR-lost marks do not matter.
 _VI = re.compile(r"ngay\s*" + _D + r"\s*[,.]?\s*thang\s*" + _D + r"\s*[,.]?\s*nam\s*" + _Y)
-# The same with the words OCR-mangled ("ngày 04 indng năm 2024"): day, month and year keep their places.
-_VI_LOOSE = re.compile(r"\bng\w{1,3}\s*" + _D + r"\s*[,.]?\s*[^\W\d_]{3,6}\s*" + _D + r"\s*[,.]?\s*[^\W\d_]{2,4}"
+# The same with the words OCR-mangled ("ngày 04 indng năm 2024", "nă¡n 2021"): day, month and year keep their
+# places.
+_VI_LOOSE = re.compile(r"\bng\w{1,3}\s*" + _D + r"\s*[,.]?\s*[^\W\d_]{3,6}\s*" + _D + r"\s*[,.]?\s*[^\s\d]{2,4}"
                        r"\s*[,.]?\s*" + _Y + r"(?!\d)")
 _WORD = r"([^\W\d_]+\.?)"
 # "4 April 2024", "4th of April, 2024", "12 اپریل 2024", "22 كانون الثاني 2024م"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from metadata.digits import fold
 from metadata.fuzzy import fold_arabic, within_one_edit
 
@@ -34,7 +36,8 @@ VI_ABBREVIATIONS = {
 # English: a kind phrase at the start or end of a short header line ("CERTIFICATE OF OCCUPANCY",
 # "BUSINESS LICENSE", "Minutes - April 18, 2024"). Longer phrases first.
 _EN_KINDS: list[tuple[str, str]] = [
-    ("public notice", "public_notice"), ("minutes of the meeting", "meeting_minutes"),
+    ("public notice", "public_notice"), ("notice of public hearing", "public_notice"),
+    ("minutes of the meeting", "meeting_minutes"),
     ("meeting minutes", "meeting_minutes"), ("minutes", "meeting_minutes"), ("press release", "press_release"),
     ("inspection report", "inspection_record"), ("inspection record", "inspection_record"),
     ("land record", "land_record"), ("record of rights", "land_record"), ("title deed", "land_record"),
@@ -48,6 +51,8 @@ _EN_KINDS: list[tuple[str, str]] = [
 ]
 # Urdu and Arabic: a kind word opening a short title line (letters folded by `fold_arabic`).
 _UR_KINDS: list[tuple[str, str]] = [
+    ("پریس ریلیز", "press_release"), ("پریس نوٹ", "press_release"), ("ہینڈ آؤٹ", "press_release"),
+    ("اعلامیہ برائے پریس", "press_release"),
     ("اعلان عام", "public_notice"), ("عوامی اطلاع", "public_notice"), ("عوامی اعلان", "public_notice"),
     ("عوامی", "public_notice"), ("اطلاع", "public_notice"), ("اعلان", "public_notice"),
     ("نوٹس", "public_notice"), ("فرد", "land_record"), ("جمعبندی", "land_record"),
@@ -57,6 +62,7 @@ _UR_KINDS: list[tuple[str, str]] = [
     ("حکم", "decision"), ("مراسلہ", "official_letter"), ("رپورٹ", "report"), ("روئداد", "meeting_minutes"),
     ("کارروائی اجلاس", "meeting_minutes"), ("درخواست", "application"), ("معاہدہ", "contract"),
     ("دعوت نامہ", "invitation"), ("سرکلر", "circular"), ("معائنہ", "inspection_record"),
+    ("پریس", "press_release"),  # "پریس ..." opening a title line: a press release whose second word OCR lost
 ]
 _AR_KINDS: list[tuple[str, str]] = [
     ("إعلان عام", "public_notice"), ("إشعار", "notice"), ("إعلان", "notice"), ("اعلان", "notice"),
@@ -101,17 +107,32 @@ def english_kind(line: str) -> str | None:
     return None
 
 
+# A kind word (one or two words) followed by its own number: "تعميم رقم 12 لسنة 2024", "قرار رقم (45)".
+_NUMBERED_KIND = re.compile(r"^(\S+(?:\s+\S+)?)\s+(?:رقم|نمبر|عدد)\s*[:(]?\s*[\d٠-٩۰-۹]")
+
+
 def arabic_script_kind(line: str, language: str) -> str | None:
     """doc_type if a kind word opens a short Urdu/Arabic title line ("عوامی اطلاع", "إشعار بتحديث ...")."""
     words = re.sub(r"[^\w\s]", " ", line).split()
-    if not words or len(words) > 8 or any(c.isdigit() for c in line):
+    table = _UR_KINDS if language == "urd" else _AR_KINDS
+    numbered = _NUMBERED_KIND.match(line.strip())
+    if numbered:  # "تعميم رقم 12 لسنة 2024": a kind word, then its own number
+        words = numbered[1].split()
+    elif not words or len(words) > 8 or any(c.isdigit() for c in line):
         return None
     text = fold_arabic(" ".join(words))
-    table = _UR_KINDS if language == "urd" else _AR_KINDS
     for phrase, kind in table:
         key = fold_arabic(phrase)
         if text == key or text.startswith(key + " "):
             return kind
+    # A short line that is a kind phrase with OCR's spacing and a few letters wrong ("عو امی اطااح" for "عوامی
+    # اطلاع"): spaces ignored, at most one letter in five different, phrases of six letters or more.
+    if len(words) <= 4:
+        squeezed = text.replace(" ", "")
+        for phrase, kind in table:
+            key = fold_arabic(phrase).replace(" ", "")
+            if len(key) >= 6 and Levenshtein.normalized_distance(squeezed, key) <= 0.2:
+                return kind
     # One OCR slip in a kind word of four letters or more ("عوای اطع" for "عوامی اطلاع"), in a short line.
     for word in words[:1] if len(words) > 3 else words:
         for phrase, kind in table:

@@ -8,7 +8,7 @@ from documents.model import DOC_TYPES, Metadata
 from metadata.arabic_script import parse_header as arabic_script_header
 from metadata.bundles import document_starts
 from metadata.dates import find_dates
-from metadata.digits import normalize_text
+from metadata.digits import normalize_text, repair_separators
 from metadata.doctype import self_reference_kind
 from metadata.english import parse_header as english_header
 from metadata.issued import ordered_dates
@@ -43,6 +43,8 @@ def extract_metadata(pages: list[str], language: str | None, *, ocr_confidence: 
     if lang == "vie":
         head = vietnamese_header(lines)
     elif lang in ("urd", "ara"):
+        text = repair_separators(text)
+        lines = text.splitlines()
         head = arabic_script_header(lines, lang)
     else:
         head = english_header(lines)

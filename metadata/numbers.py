@@ -11,8 +11,9 @@ _EN_LABEL = re.compile(
     r"\s*(?:No\.?)?\s*[:#.]*\s*(" + _CODE + r")", re.IGNORECASE)
 # Unlabelled codes such as "CO-2024-0192": letters, a hyphen or slash, at least four digits in all.
 _BARE_CODE = re.compile(r"\b([A-Z]{1,5}(?:[-/][A-Z0-9]+){1,4})\b")
-# Urdu "نمبر:" (OCR often turns its first letter into غ/ت/ب), Arabic "الرقم:", "رقم:", "العدد:".
-_UR_LABEL = re.compile(r"(?:^|(?<=\s))(?:(\S+)\s+)?[نغتثبی]?مبر\s*[:：]\s*")
+# Urdu "نمبر:" (OCR often turns its first letter into غ/ت/ب, or drops a letter: "غبر:", "مر:"), Arabic "الرقم:",
+# "رقم:", "العدد:".
+_UR_LABEL = re.compile(r"(?:^|(?<=\s))(?:(\S+)\s+)?(?:[نغتثبی]?مبر|[نغ]بر|مر)\s*[:：]\s*")
 _AR_LABEL = re.compile(r"(?:^|(?<=\s))(?:ال)?(?:رقم|عدد|إشارة|اشارة)(?:\s+(?:الكتاب|المرجع|الصادر|القيد))?\s*[:：]\s*")
 # Where a merged label value ends: the next "label:" (e.g. "تاریخ:" on the same OCR line) or a comma.
 _VALUE_END = re.compile(r"\s+\S+\s*[:：]|[،,؛;]|\s{2,}")

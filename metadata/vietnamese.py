@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from metadata.digits import fold
-from metadata.doctype import vietnamese_abbreviation_type, vietnamese_kind
+from metadata.doctype import VI_ABBREVIATIONS, vietnamese_abbreviation_type, vietnamese_kind
 
 # "87/TB-UBND", "12/2024/QĐ-UBND", "342/SNV-VTLT"; OCR adds spaces and dots around the separators.
 _NUMBER = re.compile(r"(?<![\d/])(\d{1,5})\s*/\s*((?:\d{4}\s*/\s*)?[A-ZĐ][A-ZĐa-z0-9&]*"
@@ -47,6 +47,8 @@ def parse_header(lines: list[str]) -> VietHeader:
     kind_at, kind = _kind_line(head)
     title = None
     doc_type = kind[0] if kind else None
+    if kind and number:
+        number = _agree_with_kind(number, kind[0])
     if kind:
         subject = _subject(head[kind_at + 1:])
         title = f"{kind[1]} {subject}" if subject else kind[1]
@@ -77,6 +79,18 @@ def strip_right_block(line: str) -> str:
                 break
             cut = w.start()
     return line[:cut].rstrip(" -_.,|;:")
+
+
+def _agree_with_kind(number: str, doc_type: str) -> str:
+    """The number with its kind abbreviation read back from OCR ("458/IB-SNV" under THÔNG BÁO -> "458/TB-SNV"):
+    only a one-letter slip, and only to the one abbreviation of the kind the header names."""
+    serial, _, code = number.partition("/")
+    first, sep, rest = code.partition("-")
+    if not sep or VI_ABBREVIATIONS.get(first.upper()) == doc_type:
+        return number
+    near = [abbr for abbr, kind in VI_ABBREVIATIONS.items() if kind == doc_type and len(abbr) == len(first)
+            and sum(a != b for a, b in zip(abbr, first.upper(), strict=True)) == 1]
+    return f"{serial}/{near[0]}-{rest}" if len(near) == 1 else number
 
 
 def _number(lines: list[str]) -> tuple[str | None, int | None]:

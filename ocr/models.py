@@ -27,3 +27,5 @@ class PageOutput:
     pdf: bytes = b""
     seconds: float = 0.0
     quality: dict = field(default_factory=dict)  # ocr/quality.py measurements (OCR'd pages)
+    # How the OCR models were chosen (ocr/choose.py): langs, how, what they were weighed against, margin, scores.
+    language_choice: dict = field(default_factory=dict)

@@ -11,19 +11,16 @@ import cv2
 import numpy as np
 
 from documents.errors import RejectedInput
-from ocr import cleanup, pdfwords, quality, tesseract, urdu_words
+from ocr import choose, cleanup, pdfwords, quality, rtl_order, tesseract, urdu_words
 from ocr.arabic_comma import restore_commas
-from ocr.language import arabic_or_urdu, detect_language, script_of, vietnamese_share
+from ocr.language import detect_language, known_languages, language_of_model, script_of, script_of_language
 from ocr.models import PageOutput
 from ocr.pdfs import extract_page
 from ocr.sources import RENDER_PIXEL_CAP, load_image_page, open_pdf, render_pdf_page
-from ocr.textlayer import read_text_layer, words_in_pixels
+from ocr.textlayer import image_regions, read_text_layer, visual_order_layer, words_in_pixels
 
 log = logging.getLogger(__name__)
 
-FIXED_LANGS = {"vie": "Latin", "eng": "Latin", "vie+eng": "Latin", "eng+vie": "Latin", "ara": "Arabic",
-               "urd": "Arabic"}
-LATIN_LANGS = "vie+eng"
 THUMB_WIDTH = 240
 # Born-digital pages are rendered only to be looked at (their text comes from the text layer, not OCR): 150 DPI is
 # sharp on a screen, and a quarter of the pixels of 300 DPI to render, encode and store.
@@ -31,11 +28,6 @@ TEXT_LAYER_DPI = 150.0
 # OSD's orientation guess is only followed when it is this sure (its confidence is a log-likelihood ratio).
 MIN_ORIENTATION_CONF = 2.0
 OSD_PIXELS = 3_000_000
-VIETNAMESE_SHARE = 0.08
-# Height of the strip read to choose the models, as a share of the inked height. At 0.1 every sample page gets the
-# same models as at 0.4 (Arabic script: urd confidence 54-81 against eng 22-35; Latin: eng 72-91 against urd 28-45;
-# Vietnamese share 0.10-0.45 against at most 0.02 for English) for less than half the strip OCR time.
-STRIP_SHARE = 0.1
 # Scripts OSD names for pages in our languages (it calls some Latin fonts Cyrillic or Greek).
 ALPHABETIC_SCRIPTS = frozenset({"Latin", "Arabic", "Cyrillic", "Greek"})
 
@@ -93,17 +85,20 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
              config: CleanupConfig = DEFAULT_CLEANUP, want_pdf: bool = True) -> PageOutput:
     """`process_page` with the cleanup steps chosen explicitly (the ablation bench toggles them)."""
     started = time.perf_counter()
-    if lang != "auto" and lang not in FIXED_LANGS:
-        raise RejectedInput(f"Unknown OCR language '{lang}'; use auto, vie, eng, ara, urd or vie+eng.")
+    if lang != "auto" and not all(part in known_languages() for part in lang.split("+")):
+        raise RejectedInput(f"Unknown OCR language '{lang}'; use auto or installed languages joined by '+' "
+                            f"({', '.join(sorted(known_languages()))}).")
     if kind == "pdf":
         doc = open_pdf(path)
         try:
             if not 0 <= index < len(doc):
                 raise RejectedInput(f"Page {index + 1} does not exist; the PDF has {len(doc)} page(s).")
             layer = read_text_layer(doc, index)
+            hint = visual_order_layer(doc, index) if layer is None else None
             if layer is not None:
                 gray, scale = render_pdf_page(doc, index, max_pixels, dpi=TEXT_LAYER_DPI)
                 out = _text_layer_page(path, doc, index, layer.text, gray, scale)
+                _add_image_text(out, gray, scale, image_regions(doc, index), doc[index].get_rotation())
                 out.seconds = round(time.perf_counter() - started, 3)
                 return out
             gray, scale = render_pdf_page(doc, index, max_pixels, drop_colour=config.drop_colour)
@@ -111,10 +106,11 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
             doc.close()
         dpi, _dpi_known = scale * 72.0, True
     else:
+        hint = None
         raw = load_image_page(path, kind, index, max_pixels, drop_colour=config.drop_colour)
         gray, dpi, _dpi_known = raw.gray, raw.dpi, raw.dpi_known
     out = quality.blank_page(gray, dpi, index) if quality.blank_scan(gray, dpi) else _ocr_page(
-        gray, dpi, index, lang, config, want_pdf)
+        gray, dpi, index, lang, config, want_pdf, layer_hint=hint)
     out.quality = quality.measure_page(gray, dpi, _dpi_known, out, path, kind, index)
     out.seconds = round(time.perf_counter() - started, 3)
     return out
@@ -134,6 +130,37 @@ def _text_layer_page(path: Path, doc, index: int, text: str, gray: np.ndarray, s
         png=encode_png(gray, filtered=False), thumb=encode_thumb(_thumb_render(doc, index)),
         pdf=extract_page(doc, index),
     )
+
+
+def _add_image_text(out: PageOutput, gray: np.ndarray, scale: float, regions: list[tuple[float, float, float, float]],
+                    rotation: int) -> None:
+    """OCR the pictures of a text-layer page (mixed pages: typed text plus a pasted scan) and add their words after
+    the layer's, in the layer's language. Rotated pages keep their layer only (the regions are unrotated)."""
+    if not regions or rotation:
+        return
+    langs = choose.models_for(out.language)
+    lines = []
+    for left, top, right, bottom in regions:
+        x0, y0 = max(0, int(left * scale)), max(0, int(top * scale))
+        x1, y1 = min(gray.shape[1], int(right * scale) + 1), min(gray.shape[0], int(bottom * scale) + 1)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        # Text-layer pages are rendered for the eye (TEXT_LAYER_DPI): the picture is read at 300 DPI.
+        factor = max(1.0, 300.0 / (scale * 72.0))
+        crop = cv2.resize(gray[y0:y1, x0:x1], None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        crop = cleanup.binarize_otsu(crop)
+        if (crop < 128).sum() < 20:
+            continue
+        result = tesseract.ocr(crop, langs, tesseract.image_dpi(scale * 72.0 * factor), want_pdf=False)
+        for word in result.words:
+            out.words.append({"text": word["text"], "left": round(word["left"] / factor) + x0,
+                              "top": round(word["top"] / factor) + y0, "width": round(word["width"] / factor),
+                              "height": round(word["height"] / factor), "conf": word["conf"]})
+        if result.text.strip():
+            lines.append(result.text.strip())
+    if lines:
+        out.text = "\n".join([out.text, *lines])
+        out.lang = langs
 
 
 def _thumb_render(doc, index: int) -> np.ndarray:
@@ -184,66 +211,68 @@ def _orientation(gray: np.ndarray, dpi: float) -> tuple[int, str | None]:
 
 
 def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: CleanupConfig,
-              want_pdf: bool) -> PageOutput:
+              want_pdf: bool, *, layer_hint: str | None = None) -> PageOutput:
     cleaned = clean(gray, dpi, config)
     image, dpi_int = cleaned.image, tesseract.image_dpi(cleaned.dpi)
-    langs = lang if lang != "auto" else _choose_langs(image, dpi_int, cleaned.osd_script)
+    choice = choose.fixed(lang) if lang != "auto" else _choose_langs(image, dpi_int, cleaned.osd_script)
     png = encode_png(image, bilevel=config.binarize != "none")
-    arabic_script = FIXED_LANGS.get(langs) == "Arabic"
-    result = tesseract.ocr(image, langs, dpi_int, want_pdf=want_pdf, png=png, mark_boxes=arabic_script)
-    words = result.words
-    if arabic_script:
-        words = restore_commas(words, result.mark_boxes, image)
-    if langs == "urd":
-        words = urdu_words.repair(words)
+    result, words = _read(image, choice.langs, dpi_int, want_pdf, png)
+    if choice.alternatives:
+        # In doubt: read the page the other ways too and keep the best-scoring reading.
+        scores = {choice.langs: _score(words, layer_hint)}
+        for langs in choice.alternatives:
+            other, other_words = _read(image, langs, dpi_int, want_pdf, png)
+            scores[langs] = _score(other_words, layer_hint)
+            if scores[langs] > scores[choice.langs]:
+                choice.langs, result, words = langs, other, other_words
+        choice.alternatives = tuple(k for k in scores if k != choice.langs)
+        choice.scores = scores
+        choice.margin = scores[choice.langs] - max(scores[k] for k in choice.alternatives)
+    langs = choice.langs
+    if layer_hint:
+        words = rtl_order.guide_by_layer(words, layer_hint)
     text = tesseract.text_of(words)
-    script = FIXED_LANGS.get(langs) or script_of(text) or "Latin"
-    language = langs if langs in ("vie", "eng", "ara", "urd") else detect_language(text) or "vie"
+    script = (script_of(text) or "Latin") if "+" in langs else script_of_language(langs)
+    # A page whose words took its text layer's spelling is in the layer's language, whichever model read it.
+    language = (detect_language(text) or language_of_model(langs)) if layer_hint else \
+        choose.page_language(langs, text, detect_language)
+    log.info("page %d: read with %s (%s)", index + 1, langs, choice.record())
     return PageOutput(
         number=index + 1, method="ocr", lang=langs, language=language, script=script, text=text,
         words=words, confidence=result.confidence, width=int(image.shape[1]), height=int(image.shape[0]),
         rotation=cleaned.rotation, skew=cleaned.skew, png=png, thumb=encode_thumb(image),
-        pdf=result.pdf,
+        pdf=result.pdf, language_choice=choice.record(),
     )
 
 
-def _choose_langs(image: np.ndarray, dpi: int, osd_script: str | None) -> str:
-    """Latin pages get vie+eng. Otherwise (OSD said Arabic, or could not tell) a strip of the page is read with
-    the Urdu and the English model: Arabic script when Urdu reads it more confidently (OSD also calls charts and
-    photos "Arabic"); then Urdu-only letters and function words in the Urdu reading tell Urdu from Arabic (OSD
-    names both "Arabic"; the Urdu model's reading of Arabic keeps Arabic's own letters and words)."""
-    strip = _text_strip(image)
-    if strip is None:
-        return LATIN_LANGS
-    if osd_script == "Latin":
-        return _latin_langs(image, dpi)
-    urdu = tesseract.ocr(strip, "urd", dpi, psm=6, want_pdf=False)
-    english = tesseract.ocr(strip, "eng", dpi, psm=6, want_pdf=False)
-    if (urdu.confidence or 0.0) <= (english.confidence or 0.0):
-        return _latin_langs(image, dpi)
-    return arabic_or_urdu(urdu.text)
+def _score(words: list[dict], layer_hint: str | None) -> float:
+    """A reading's score: its confidence; on a page with a (visual-order) text layer, first how much of the layer
+    it finds once guided by it (the layer has the page's letters; confidence alone favours a fluent wrong model)."""
+    score = choose.reading_score(words)
+    if layer_hint:
+        found = set(tesseract.text_of(rtl_order.guide_by_layer(words, layer_hint)).split())
+        layer = rtl_order.layer_words(layer_hint)
+        score += 100.0 * sum(w in found for w in layer) / max(1, len(layer))
+    return score
 
 
-def _latin_langs(image: np.ndarray, dpi: int) -> str:
-    """"vie" alone for Vietnamese pages, "vie+eng" otherwise. Measured on the samples: the English model next to
-    the Vietnamese one strips diacritics (s_vi_02 line CER 1.84 % with eng+vie, 0.69 % with vie), while English
-    pages need it (s_en_01 2.40 % with vie alone, 0.30 % with vie+eng). A strip read with vie decides: Vietnamese
-    text carries diacritics on about a third of its letters, English read by the same model on almost none."""
-    strip = _text_strip(image)
-    if strip is None:
-        return LATIN_LANGS
-    text = tesseract.ocr(strip, "vie", dpi, psm=6, want_pdf=False).text
-    return "vie" if vietnamese_share(text) >= VIETNAMESE_SHARE else LATIN_LANGS
+def _read(image: np.ndarray, langs: str, dpi: int, want_pdf: bool, png: bytes) -> tuple[tesseract.OcrResult,
+                                                                                        list[dict]]:
+    """One full reading of the page with `langs`, with the script's post-processing applied to its words."""
+    arabic_script = script_of_language(langs.split("+")[0]) == "Arabic"
+    result = tesseract.ocr(image, langs, dpi, want_pdf=want_pdf, png=png, mark_boxes=arabic_script)
+    words = result.words
+    if arabic_script:
+        words = rtl_order.unreverse_words(words)
+        words = restore_commas(words, result.mark_boxes, image)
+    if language_of_model(langs) == "urd":
+        words = urdu_words.repair(words)
+    return result, words
 
 
-def _text_strip(image: np.ndarray, share: float = STRIP_SHARE) -> np.ndarray | None:
-    """The band of the page around the middle of its inked rows, `share` of the inked height; None if blank."""
-    ink_rows = np.flatnonzero((image < 128).sum(axis=1) > 2)
-    if ink_rows.size == 0:
-        return None
-    top, bottom = int(ink_rows[0]), int(ink_rows[-1])
-    middle, half = (top + bottom) // 2, max(50, int((bottom - top) * share / 2))
-    return image[max(0, middle - half): middle + half]
+def _choose_langs(image: np.ndarray, dpi: int, osd_script: str | None) -> choose.Choice:
+    """The models for the main pass (ocr/choose.py): a strip read where the page is clear, both ways in doubt."""
+    return choose.choose(image, dpi, osd_script)
 
 
 def encode_png(image: np.ndarray, bilevel: bool = False, filtered: bool = True) -> bytes:

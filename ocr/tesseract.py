@@ -33,7 +33,7 @@ OCR_TIMEOUT_S = 300
 KEEP_ALL_ROWS = {"textord_noise_rejrows": "0"}
 ENGINES = ("library", "program")
 # The models pages are read with (ocr/pipeline.py), loaded up front by `preload`.
-READ_MODELS = ("vie", "vie+eng", "eng", "urd", "ara")
+READ_MODELS = ("vie", "vie+eng", "eng", "urd", "ara", "fra", "urd_records")
 
 
 @dataclass

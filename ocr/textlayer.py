@@ -12,6 +12,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from ocr.language import script_of
+from ocr.rtl_order import looks_visual, reverse_line
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,12 @@ log = logging.getLogger(__name__)
 MIN_CHARS_OVER_IMAGE = 100
 IMAGE_COVERAGE = 0.5
 _CID = re.compile(r"\(cid:\d+\)")
+# An image on a text-layer page is OCR'd when it could hold a word (in points: about 0.7 x 0.15 inch) and the layer
+# has at most a few characters over it; a page's first MAX_REGIONS such images only (a page of thumbnails is not
+# worth a pass each).
+MIN_REGION_PT = (50.0, 10.0)
+MAX_LAYER_CHARS_OVER_IMAGE = 3
+MAX_REGIONS = 8
 
 
 @dataclass
@@ -36,17 +43,6 @@ def _is_bad_char(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and not ch.isspace()
 
 
-def _looks_visual_rtl(text: str) -> bool:
-    """Arabic stored in visual (reversed) order: words start with letters that only ever end a word."""
-    words = [w for w in re.findall(r"[\u0600-\u06ff]+", text) if len(w) > 1]
-    if not words:
-        return False
-    reversed_ = sum(w[0] in "ةى" or (w.endswith("لا") and len(w) > 3) for w in words)
-    logical = sum(w[-1] in "ةى" for w in words) + sum(w.startswith("ال") for w in words)
-    shaped = sum("\ufb50" <= ch <= "\ufeff" for w in words for ch in w)
-    return (reversed_ > 0 and reversed_ * 4 >= logical) or shaped > 0.3 * sum(map(len, words))
-
-
 def unusable_reason(text: str) -> str | None:
     """Why a page's text layer cannot be trusted (None when it can): garbage glyphs, no letters, a script we
     do not read, or right-to-left text stored in visual order."""
@@ -61,7 +57,7 @@ def unusable_reason(text: str) -> str | None:
     ours = sum(script_of(ch) is not None for ch in letters)
     if ours < 0.8 * len(letters):
         return "text layer in an unexpected script (likely mis-encoded)"
-    if _looks_visual_rtl(text):
+    if looks_visual(text):
         return "right-to-left text stored in visual order"
     return None
 
@@ -76,13 +72,47 @@ def _image_coverage(page: pdfium.PdfPage) -> float:
     return covered / max(1.0, width * height)
 
 
+def _layer_text(page: pdfium.PdfPage) -> str:
+    raw = page.get_textpage().get_text_bounded()
+    lines = [" ".join(line.split()) for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def visual_order_layer(doc: pdfium.PdfDocument, index: int) -> str | None:
+    """The page's text layer put back in logical order when it was stored right-to-left in visual order (it is
+    then not used as the page text, but OCR's words take its spelling: see rtl_order.guide_by_layer)."""
+    text = _layer_text(doc[index])
+    if unusable_reason(text) != "right-to-left text stored in visual order":
+        return None
+    return "\n".join(reverse_line(line) for line in text.splitlines())
+
+
+def image_regions(doc: pdfium.PdfDocument, index: int) -> list[tuple[float, float, float, float]]:
+    """Pictures on a text-layer page that may hold text of their own: (left, top, right, bottom) in points from
+    the top-left of the unrotated page, for images big enough to carry a line of text and with no layer text over
+    them (an OCR'd PDF already has its image text in the layer)."""
+    page = doc[index]
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    regions = []
+    for obj in page.get_objects(max_depth=4):
+        if obj.type != pdfium.raw.FPDF_PAGEOBJ_IMAGE:
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        left, right = max(0.0, left), min(width, right)
+        bottom, top = max(0.0, bottom), min(height, top)
+        if right - left < MIN_REGION_PT[0] or top - bottom < MIN_REGION_PT[1]:
+            continue
+        if len(textpage.get_text_bounded(left, bottom, right, top).strip()) > MAX_LAYER_CHARS_OVER_IMAGE:
+            continue
+        regions.append((left, height - top, right, height - bottom))
+    return regions[:MAX_REGIONS]
+
+
 def read_text_layer(doc: pdfium.PdfDocument, index: int) -> TextLayer | None:
     """The page's text layer if it is usable, else None (the page is then OCR'd)."""
     page = doc[index]
-    textpage = page.get_textpage()
-    raw = textpage.get_text_bounded()
-    lines = [" ".join(line.split()) for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    text = "\n".join(line for line in lines if line)
+    text = _layer_text(page)
     reason = unusable_reason(text)
     if reason is None and len(text) < MIN_CHARS_OVER_IMAGE and _image_coverage(page) > IMAGE_COVERAGE:
         reason = "short text over a scanned image"

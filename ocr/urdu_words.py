@@ -5,8 +5,8 @@ letter early ("منظور یکی" for "منظوری کی"), runs two words toget
 repaired in two passes, and a change is made only where it turns words the dictionary does not know into words it
 does:
 
-1. spacing: move one letter across a space, join two fragments, or split a short function word off a run-together
-   word;
+1. spacing: move one letter across a space, join two fragments (also two short ones that are words only by
+   chance, "رس ول"), or split a short function word off a run-together word; "تے" after a participle is "تھے";
 2. spelling: an unknown word becomes a dictionary word that differs from it in one letter, when exactly one does
    (a misread letter; dropped or extra letters and two-letter changes made as many wrong words as right ones).
 
@@ -31,6 +31,20 @@ SHORT_WORDS = frozenset(["و", "کے", "کی", "کا", "کو", "سے", "نے", "
 MIN_SPELL = 3  # shorter words have too many neighbours to guess from
 
 
+# The past auxiliary "تھے" loses its "ھ" in Nastaliq OCR and reads "تے"; after a participle (a word ending in ے,
+# "ہوئے تھے", "گئے تھے") "تے" is that auxiliary.
+AUXILIARY = {"تے": "تھے"}
+
+
+def _auxiliaries(line: list[dict]) -> list[dict]:
+    out = []
+    for i, word in enumerate(line):
+        if word["text"] in AUXILIARY and i and line[i - 1]["text"].endswith("ے"):
+            word = {**word, "text": AUXILIARY[word["text"]]}
+        out.append(word)
+    return out
+
+
 def repair(words: list[dict]) -> list[dict]:
     """The words of an Urdu page (tesseract's, with their `line` numbers) with spacing and spelling repaired."""
     known = lexicon.words(LANG)
@@ -41,7 +55,7 @@ def repair(words: list[dict]) -> list[dict]:
         lines.setdefault(word["line"], []).append(word)
     out = []
     for line in lines.values():
-        out.extend(_spell(w, known) for w in _respace(line, known))
+        out.extend(_spell(w, known) for w in _auxiliaries(_respace(line, known)))
     return out
 
 
@@ -74,13 +88,21 @@ def _rejoin(first: dict, second: dict, known: frozenset[str]) -> list[dict]:
     """Two neighbouring words, with one letter moved across the space or joined, if that makes all of them known."""
     a, b = first["text"], second["text"]
     if _is_known(a, known) and _is_known(b, known):
-        return [first, second]
+        return [_union(first, second, a + b)] if _split_pair(a, b, known) else [first, second]
+    if _is_known(a + b, known):  # one word in two pieces ("ر سول،"): joining beats moving a letter ("رس ول،")
+        return [_union(first, second, a + b)]
     for left, right in ((a[:-1], a[-1] + b), (a + b[0], b[1:])):
         if left and right and _is_known(left, known) and _is_known(right, known):
             return [{**first, "text": left}, {**second, "text": right}]
-    if _is_known(a + b, known):
-        return [_union(first, second, a + b)]
     return [first, second]
+
+
+def _split_pair(a: str, b: str, known: frozenset[str]) -> bool:
+    """Two short fragments that are words only by chance ("رس ول"), where together they are a word ("رسول"):
+    both of at most two letters, neither a function word, no punctuation."""
+    core = _core(b)  # the second may carry the line's punctuation ("رس ول،")
+    return (len(a) <= 2 and len(core) <= 2 and a.isalpha() and core.isalpha() and a not in SHORT_WORDS
+            and core not in SHORT_WORDS and _is_known(a + b, known))
 
 
 def _split(word: dict, known: frozenset[str]) -> list[dict]:

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The main job on the embedded default (local store, tantivy index, in-process workers; no servers):
 # install, ingest a folder of scans, then search it.
-#   scripts/demo.sh [FOLDER] [QUERY]     defaults: ../shared/samples, "Nguyen"
+#   scripts/demo.sh [FOLDER] [QUERY]     defaults: demo/ (the repository's own demo set, docs/testset.md), "lưu trữ"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
-samples=${1:-../shared/samples}
-query=${2:-Nguyen}
+samples=${1:-demo}
+query=${2:-lưu trữ}
 export RECORDS_HOME=${RECORDS_HOME:-$PWD/records-data}
 # exit 1 means the batch ran but some files were refused (the samples' ground-truth .txt/.json files are no scans)
 status=0

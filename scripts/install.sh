@@ -6,12 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-osd
-          poppler-utils python3-venv fonts-noto-core)
+packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-fra
+          tesseract-ocr-osd poppler-utils python3-venv fonts-noto-core)
 lock=requirements/runtime.lock
 extras=""
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(redis-server chromium maven)
+  packages+=(redis-server chromium maven fonts-nafees fonts-sil-scheherazade)
   lock=requirements/test.lock
   command -v npm >/dev/null || packages+=(npm)  # axe-core for the accessibility tests (tests/a11y)
   extras="[test]"
@@ -27,6 +27,16 @@ if (( ${#missing[@]} )); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Records' own Tesseract models (ocr/tessdata, see docs/ocr.md) go beside Debian's, where every reader finds them.
+tessdata=$(tesseract --list-langs 2>&1 | sed -n 's/.*"\(.*\)".*/\1/p' | head -1)
+for model in ocr/tessdata/*.traineddata; do
+  [[ -f "$model" && -d "$tessdata" ]] || continue
+  if ! cmp -s "$model" "$tessdata/$(basename "$model")"; then
+    sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo install -m 644 "$model" "$tessdata/"
+  fi
+done
 
 python=${PYTHON:-python3}
 "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,12 @@ SHARED = Path(os.environ.get("RECORDS_SHARED", REPO.parent / "shared"))
 SAMPLES = SHARED / "samples"
 REALWORLD = SHARED / "realworld"
 
+
+# Test files over ../shared (samples, real-world files, the scorer) are collected only where it exists (always in CI,
+# where its absence must fail): a clone alone runs the rest, and tests/test_demo_e2e.py runs the whole job on demo/.
+_USES_SHARED = re.compile(r"\b(?:SAMPLES|REALWORLD|SHARED|ingested_samples|samples: Path)\b")
+collect_ignore = [] if SHARED.is_dir() or os.environ.get("CI", "").lower() in ("1", "true", "yes") else [
+    p.name for p in Path(__file__).parent.glob("test_*.py") if _USES_SHARED.search(p.read_text(encoding="utf-8"))]
 
 SERVICES_HINT = 'run `scripts/services.sh start` and `eval "$(scripts/services.sh env)"` first'
 

@@ -40,13 +40,13 @@ PHRASES = {
     "s_ur_02": "زوجہ غلام رسول",
 }
 
-# Mean line CER and word recall per language. The issue's targets are met for eng, vie and ara, and for urd CER;
-# urd recall (target 50 %) falls short with the installed Urdu model (see the closing notes). Each guard sits just
-# beyond today's measurement, so a regression fails.
-# Measured 2026-11-30: line CER eng 0.19 %, vie 0.44 %, ara 0.08 %, urd 22.8 %;
-# recall eng 99.3 %, vie 98.1 %, ara 99.5 %, urd 40.6 %.
-GUARD_LINE_CER = {"eng": 0.005, "vie": 0.005, "ara": 0.004, "urd": 0.235}
-GUARD_RECALL = {"eng": 0.97, "vie": 0.97, "ara": 0.985, "urd": 0.39}
+# Mean line CER and word recall per language. Each guard sits just beyond today's measurement, so a regression
+# fails. Urdu is read with the model trained here (ocr/tessdata/urd_records.traineddata, never trained on the
+# samples' font); the issue's Urdu targets are recall >= 60 % and line CER <= 12 %.
+# Measured 2026-12-02: line CER eng 0.23 %, vie 0.44 %, ara 0.08 %, urd 11.5 % (22.8 % with Debian's urd);
+# recall eng 99.0 %, vie 98.1 %, ara 99.5 %, urd 70.4 % (40.6 %).
+GUARD_LINE_CER = {"eng": 0.005, "vie": 0.005, "ara": 0.004, "urd": 0.12}
+GUARD_RECALL = {"eng": 0.97, "vie": 0.97, "ara": 0.985, "urd": 0.65}
 
 
 def _ids(summary: dict) -> dict[str, str]:

@@ -66,7 +66,7 @@ def test_message_families_built_from_codes_are_complete() -> None:
     families = {
         "dt_": DOC_TYPES, "role_": ROLES, "vis_": VISIBILITIES, "sort_": UI_SORTS,
         "st_": (*STATUSES, *FINAL_STATES, "waiting", "uploading", "received", "queued", "mixed"),
-        "bst_": ("receiving", "processing", "done", "failed"), "lang_": ("vie", "eng", "urd", "ara"),
+        "bst_": ("receiving", "processing", "done", "failed"), "lang_": ("vie", "eng", "urd", "ara", "fra"),
     }
     missing = [prefix + code for prefix, codes in families.items() for code in codes if prefix + code not in MESSAGES]
     assert not missing, missing

@@ -15,6 +15,7 @@ import pytest
 
 from documents.errors import ProcessingFailed
 from ocr import pipeline, tesseract
+from ocr.language import script_of_language
 from ocr.sources import load_image_page, open_pdf, render_pdf_page
 from tests.conftest import SAMPLES
 
@@ -63,8 +64,8 @@ def test_library_read_equals_program_read(name: str, index: int, monkeypatch) ->
     cleaned = _cleaned(name, index)
     dpi = tesseract.image_dpi(cleaned.dpi)
     monkeypatch.setenv("RECORDS_OCR_ENGINE", "library")
-    langs = pipeline._choose_langs(cleaned.image, dpi, cleaned.osd_script)
-    arabic = pipeline.FIXED_LANGS.get(langs) == "Arabic"
+    langs = pipeline._choose_langs(cleaned.image, dpi, cleaned.osd_script).langs
+    arabic = script_of_language(langs) == "Arabic"
     png = pipeline.encode_png(cleaned.image, bilevel=True)
     results = {}
     for engine in ("library", "program"):

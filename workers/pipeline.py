@@ -87,7 +87,8 @@ def store_page(backends: Services, doc_id: str, page) -> PageSummary:
     summary = PageSummary(number=n, method=page.method, lang=page.lang or page.language, width=page.width,
                           height=page.height, confidence=page.confidence, rotation=page.rotation,
                           skew=round(page.skew, 2), chars=len(page.text), seconds=round(page.seconds, 3),
-                          quality=dict(getattr(page, "quality", None) or {}), sha256=hashes)
+                          quality=dict(getattr(page, "quality", None) or {}), sha256=hashes,
+                          language_choice=getattr(page, "language_choice", {}))
     summary.blank, summary.flags = assess(summary.quality, language=page.language)
     backends.store.put_json(page_key(doc_id, n, "json"), {**asdict(summary), "language": page.language})
     log.info(json.dumps({"event": "page", "doc": doc_id, "page": n, "method": page.method, "lang": summary.lang,

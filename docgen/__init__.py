@@ -1,0 +1,1 @@
+"""Synthetic records with known metadata: the generated metadata test set and the demo set (docs/testset.md)."""
