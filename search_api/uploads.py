@@ -55,7 +55,7 @@ def spool_name(seq: int, name: str) -> str:
 
 
 def _too_large(message: str) -> ApiError:
-    return ApiError(413, "too_large", message, key="err_too_large")
+    return ApiError(413, "too_large", message)  # not keyed: the message names the sizes
 
 
 async def receive_batch(request: Request, spool: Path, *, max_files: int, max_file_bytes: int,
