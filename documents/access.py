@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from documents.errors import RecordsError
 from documents.model import VISIBILITIES, Manifest
-from documents.search import Access, SearchRequest
+from documents.search import Access, SearchRequest, filter_values
 
 ROLES = ("clerk", "officer", "admin")
 _AGENCY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
@@ -59,7 +59,8 @@ class Principal:
         another agency). Whatever the request carried as `access` is replaced: callers cannot widen it."""
         req = replace(req, access=self.access)
         if self.own_agency_only:
-            if req.agency not in (None, self.agency):
+            asked = filter_values(req.agency)
+            if asked and self.agency not in asked:
                 return None
             req = replace(req, agency=self.agency)
         return req

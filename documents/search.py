@@ -20,13 +20,21 @@ class SearchRequest:
 
     query: str
     access: Access
-    agency: str | None = None
-    doc_type: str | None = None
-    language: str | None = None
+    # each keyword filter is one value or a list of values OR-ed together (a multi-select facet)
+    agency: str | list[str] | None = None
+    doc_type: str | list[str] | None = None
+    language: str | list[str] | None = None
     date_from: str | None = None  # ISO date, inclusive, on issued_date
     date_to: str | None = None  # ISO date, inclusive, on issued_date
-    dossier: str | None = None
-    tag: str | None = None  # documents carrying this tag
+    dossier: str | list[str] | None = None
+    tag: str | list[str] | None = None  # documents carrying this tag (or any of these tags)
+    added_after: str | None = None  # ISO timestamp, exclusive, on created_at (new matches of a saved search)
     limit: int = 20  # 0 asks only for total and facets
     offset: int = 0  # offset + limit <= MAX_RESULT_WINDOW, else ValueError
-    sort: str = "relevance"  # or "date_desc", "date_asc"
+    sort: str = "relevance"  # or any other of index.base.SORTS
+
+
+def filter_values(value: str | list[str] | None) -> list[str]:
+    """The values of one keyword filter (one value, or several to be OR-ed), without blanks or repeats."""
+    values = [value] if isinstance(value, str) else list(value or [])
+    return list(dict.fromkeys(v for v in values if v))

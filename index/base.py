@@ -12,10 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from documents.errors import RecordsError
-from documents.search import Access, SearchRequest  # re-exported: the index's callers build them
+from documents.search import Access, SearchRequest, filter_values  # re-exported: the index's callers use them
+from index.folding import fold
 
 VISIBILITIES = ("private", "shared", "public")
-SORTS = ("relevance", "date_desc", "date_asc")
+SORTS = ("relevance", "date_desc", "date_asc", "added_desc", "added_asc", "title_asc", "title_desc")
+# sort name -> (index field, descending?): issued date (else date added), date added, title (folded, untitled last)
+SORT_FIELDS = {"date_desc": ("sort_key", True), "date_asc": ("sort_key", False),
+               "added_desc": ("added_key", True), "added_asc": ("added_key", False),
+               "title_asc": ("title_key", False), "title_desc": ("title_key", True)}
 MAX_RESULT_WINDOW = 10_000  # offset + limit beyond this is refused (ValueError): refine the query instead
 FACETS = ("agency", "doc_type", "language", "year", "dossier", "tags")
 
@@ -115,6 +120,29 @@ def sort_key(doc: IndexDoc) -> int:
     return (t.year * 10000 + t.month * 100 + t.day) * 1_000_000 + t.hour * 10000 + t.minute * 100 + t.second
 
 
+def added_key(doc: IndexDoc) -> int:
+    """yyyymmddHHMMSS of `created_at` (when the document was added): the order of the "date added" sorts."""
+    return timestamp_key(doc.created_at)
+
+
+def timestamp_key(value: str | None) -> int:
+    """yyyymmddHHMMSS of an ISO timestamp (UTC); 0 when absent or malformed."""
+    try:
+        t = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return 0
+    return (t.year * 10000 + t.month * 100 + t.day) * 1_000_000 + t.hour * 10000 + t.minute * 100 + t.second
+
+
+UNTITLED_KEY = "\uffff"  # sorts after every real title, so untitled documents come last in A–Z
+
+
+def title_key(doc: IndexDoc) -> str:
+    """The title folded to lower-case ASCII where it can be (`Quyết` -> `quyet`): the order of the title sorts."""
+    title = " ".join((doc.title or "").split())
+    return fold(title)[:200] or UNTITLED_KEY
+
+
 def check_doc(doc: IndexDoc) -> None:
     """Refuse a document no backend can index correctly (ValueError)."""
     if not doc.id:
@@ -137,11 +165,12 @@ DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
 )
 
 
-def term_filters(req: SearchRequest) -> list[tuple[str, str]]:
-    """The keyword filters the request asks for, as (field, value) pairs."""
+def term_filters(req: SearchRequest) -> list[tuple[str, list[str]]]:
+    """The keyword filters the request asks for, as (field, values) pairs; a document matches a pair when its
+    field holds any of the values."""
     pairs = (("agency", req.agency), ("doc_type", req.doc_type), ("language", req.language),
              ("dossier", req.dossier), ("tags", req.tag))
-    return [(name, value) for name, value in pairs if value]
+    return [(name, filter_values(value)) for name, value in pairs if filter_values(value)]
 
 
 def date_range(req: SearchRequest) -> tuple[date | None, date | None]:

@@ -44,6 +44,7 @@ from index import query as q
 from index.base import (
     DOC_FIELDS,
     FACETS,
+    SORT_FIELDS,
     Hit,
     IndexCorrupt,
     IndexDoc,
@@ -51,18 +52,21 @@ from index.base import (
     SearchIndex,
     SearchRequest,
     SearchResult,
+    added_key,
     check_doc,
     date_range,
     iso_date,
     result_window,
     sort_key,
     term_filters,
+    timestamp_key,
+    title_key,
 )
 from index.folding import fold_normalized, tokens
 from index.highlight import matcher, snippet
 from settings import Settings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: added_key and title_key (sort by date added, by title)
 
 PAGE_FIELDS: tuple[tuple[str, float, bool], ...] = (("pages.body", 1.5, False), ("pages.body_f", 1.0, True))
 FACET_SIZE = 50
@@ -99,6 +103,8 @@ MAPPING: dict[str, Any] = {
         "issued": {"type": "date", "format": "strict_date"},
         "year": {"type": "integer"},
         "sort_key": {"type": "long"},
+        "added_key": {"type": "long"},
+        "title_key": {"type": "keyword"},
         "language": _KEYWORD,
         "issuing_body": {"type": "keyword", "index": False, "doc_values": False},
         "dossier": _KEYWORD,
@@ -161,6 +167,8 @@ def to_source(doc: IndexDoc) -> dict[str, Any]:
         "tags": list(doc.tags),
         "created_at": doc.created_at,
         "sort_key": sort_key(doc),
+        "added_key": added_key(doc),
+        "title_key": title_key(doc),
         "body": _filled(" ".join(w[0] for w in words)),
         "body_f": _filled(" ".join(w[1] for w in words)),
         "pages": [
@@ -252,7 +260,9 @@ def access_filter(req: SearchRequest) -> list[dict[str, Any]]:
         if a.agency:
             allowed.append({"term": {"readers": a.agency}})
         out.append({"bool": {"should": allowed, "minimum_should_match": 1}})
-    out.extend({"term": {field: value}} for field, value in term_filters(req))
+    out.extend({"terms": {field: values}} for field, values in term_filters(req))
+    if req.added_after:
+        out.append({"range": {"added_key": {"gt": timestamp_key(req.added_after)}}})
     lo, hi = date_range(req)
     if lo is not None or hi is not None:
         rng: dict[str, str] = {}
@@ -540,8 +550,8 @@ class ElasticIndex(SearchIndex):
             "aggs": {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS},
         }
         if sort != "relevance":
-            order = "desc" if sort == "date_desc" else "asc"
-            body["sort"] = [{"sort_key": {"order": order}}, {"id": {"order": "asc"}}]
+            field, descending = SORT_FIELDS[sort]
+            body["sort"] = [{field: {"order": "desc" if descending else "asc"}}, {"id": {"order": "asc"}}]
         self._ensure()
         resp = self._call("searching", self.client.search, index=self.alias, **body)
         match = matcher(terms) if terms else None

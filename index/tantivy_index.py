@@ -49,6 +49,7 @@ from index import query as q
 from index.base import (
     DOC_FIELDS,
     FACETS,
+    SORT_FIELDS,
     Hit,
     IndexCorrupt,
     IndexDoc,
@@ -56,18 +57,21 @@ from index.base import (
     SearchIndex,
     SearchRequest,
     SearchResult,
+    added_key,
     check_doc,
     date_range,
     iso_date,
     result_window,
     sort_key,
     term_filters,
+    timestamp_key,
+    title_key,
 )
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
 from index.highlight import matcher, snippet
 from index.memory import release_free_memory
 
-SCHEMA_VERSION = 4  # 4: tags as a keyword field (facet and filter)
+SCHEMA_VERSION = 5  # 4: tags as a keyword field (facet, filter); 5: added_key and title_key (sorts)
 MARKER = "records-index.json"
 EXACT = "records_exact"  # simple tokenizer + lowercase over `normalize`d text
 FOLDED = "records_folded"  # the same + ASCII folding, over `prefold(normalize(text))`
@@ -101,6 +105,8 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("date_num", indexed=True, fast=True)  # issued_date as yyyymmdd
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_integer_field("sort_key", fast=True)  # yyyymmddHHMMSS of issued_date, else created_at
+    sb.add_integer_field("added_key", indexed=True, fast=True)  # yyyymmddHHMMSS of created_at
+    sb.add_text_field("title_key", tokenizer_name="raw", fast=True)  # folded title, for the A–Z sort
     sb.add_bytes_field("meta", stored=True)  # IndexDoc fields except pages, JSON
     sb.add_bytes_field("text", stored=True)  # page text (page documents only), UTF-8
     return sb.build()
@@ -258,6 +264,8 @@ class TantivyIndex(SearchIndex):
             d.add_integer("date_num", num)
             d.add_integer("year", num // 10000)
         d.add_integer("sort_key", sort_key(doc))
+        d.add_integer("added_key", added_key(doc))
+        d.add_text("title_key", title_key(doc))
         if len(pages) == 1:
             d.add_unsigned("is_page", 1)
             d.add_unsigned("page_no", pages[0].number)
@@ -462,7 +470,12 @@ class TantivyIndex(SearchIndex):
             if a.agency:
                 allowed.append((Occur.Should, self._term("readers", a.agency)))
             out.append(Query.boolean_query(allowed))
-        out.extend(self._term(field, value) for field, value in term_filters(req))
+        for field, values in term_filters(req):
+            out.append(self._term(field, values[0]) if len(values) == 1 else
+                       Query.boolean_query([(Occur.Should, self._term(field, v)) for v in values]))
+        if req.added_after:  # strictly after: keys have whole seconds
+            out.append(Query.range_query(self._schema, "added_key", tantivy.FieldType.Integer,
+                                         timestamp_key(req.added_after) + 1, None))
         lo, hi = (_day_num(d) for d in date_range(req))
         if lo is not None or hi is not None:
             out.append(Query.range_query(self._schema, "date_num", tantivy.FieldType.Integer, lo, hi))
@@ -486,8 +499,9 @@ class TantivyIndex(SearchIndex):
             if sort == "relevance":
                 res = s.search(full, limit=n, offset=offset, count=True)
             else:
-                order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
-                res = s.search(full, limit=n, offset=offset, count=True, order_by_field="sort_key", order=order)
+                field, descending = SORT_FIELDS[sort]
+                order = tantivy.Order.Desc if descending else tantivy.Order.Asc
+                res = s.search(full, limit=n, offset=offset, count=True, order_by_field=field, order=order)
             facets = self._facets(s, full) if res.count else {name: {} for name in FACETS}
             match = matcher(terms) if terms else None
             hits = [self._hit(s, key, addr, terms, match, sort) for key, addr in res.hits[:limit]]

@@ -13,6 +13,7 @@ extras=""
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(redis-server chromium maven fonts-nafees fonts-sil-scheherazade)
   lock=requirements/test.lock
+  command -v npm >/dev/null || packages+=(npm)  # axe-core for the accessibility tests (tests/a11y)
   extras="[test]"
 fi
 
@@ -73,4 +74,7 @@ PY
   # project still works, and say loudly that the lock must be regenerated (SECURITY.md)
   echo "WARNING: $lock is stale: it does not pin $missing; installing unpinned. Regenerate it (SECURITY.md)." >&2
   .venv/bin/pip install -q --disable-pip-version-check -e ".$extras"
+fi
+if [[ "${1:-}" == "--test" ]]; then  # axe-core (pinned by tests/a11y/package-lock.json) into git-ignored node_modules
+  npm ci --prefix tests/a11y --no-audit --no-fund --silent
 fi

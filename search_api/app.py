@@ -23,7 +23,9 @@ from search_api.routes import (
     api_search,
     assets,
     health,
+    saved,
     ui,
+    ui_admin,
     ui_archives,
     ui_corrections,
 )
@@ -97,8 +99,8 @@ def create_app(settings: Settings | None = None, *, backends=None, limits: ApiLi
                                      "Authenticate with `Authorization: Bearer TOKEN` (from `records users add`).")
     app.state.records = state
     errors.install(app)
-    for module in (health, api_search, api_documents, api_changes, api_batches, api_admin, api_archives, ui,
-                   ui_archives, ui_corrections, assets):
+    for module in (health, api_search, api_documents, api_changes, api_batches, api_admin, api_archives, saved, ui,
+                   ui_archives, ui_corrections, ui_admin, assets):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

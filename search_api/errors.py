@@ -12,7 +12,9 @@ from documents.errors import NotFound, RecordsError, TransientBackendError
 
 
 class ApiError(Exception):
-    """An error with an HTTP status, a short machine code and a human message."""
+    """An error with an HTTP status, a short machine code and a human message. `key` (with `values`) names the
+    message in the UI's catalogues, so the caller reads it in their own language (error pages, the UI's scripts,
+    and API clients that send a language)."""
 
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None,
                  key: str | None = None, values: dict[str, object] | None = None) -> None:
@@ -37,12 +39,12 @@ def unauthorized(message: str = "sign in: send your API token as 'Authorization:
 
 def not_found(what: str = "document") -> ApiError:
     """404 that says nothing about whether the thing exists for someone else."""
-    return ApiError(404, "not_found", f"no such {what}, or you are not allowed to see it")
+    return ApiError(404, "not_found", f"no such {what}, or you are not allowed to see it", key="err_not_found")
 
 
-def forbidden(message: str) -> ApiError:
+def forbidden(message: str, key: str | None = None) -> ApiError:
     """403 for actions the caller's role does not allow (on things the caller may see)."""
-    return ApiError(403, "forbidden", message)
+    return ApiError(403, "forbidden", message, key=key)
 
 
 def _body(status: int, code: str, message: str) -> dict:
@@ -61,6 +63,17 @@ def request_lang(request: Request) -> str:
     return pick_lang(request.cookies.get(LANG_COOKIE), accept)
 
 
+def _localized_body(request: Request, status: int, code: str, message: str, key: str | None,
+                    values: dict | None) -> dict:
+    """The JSON error; a keyed one also carries its key and its text in the caller's language (`localized`)."""
+    body = _body(status, code, message)
+    if key:
+        from search_api.i18n import translate
+
+        body["error"].update(key=key, localized=translate(key, request_lang(request), **(values or {})))
+    return body
+
+
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
@@ -68,20 +81,24 @@ def _wants_html(request: Request) -> bool:
 def install(app: FastAPI) -> None:
     """Register the JSON (or HTML for browser pages) error handlers."""
 
-    def respond(request: Request, status: int, code: str, message: str, headers: dict | None = None):
+    def respond(request: Request, status: int, code: str, message: str, headers: dict | None = None,
+                key: str | None = None, values: dict | None = None):
         if _wants_html(request):
             from search_api.ui_render import render_error
 
-            return render_error(request, status, message)
-        return JSONResponse(_body(status, code, message), status_code=status, headers=headers)
+            return render_error(request, status, message, key, values)
+        return JSONResponse(_localized_body(request, status, code, message, key, values), status_code=status,
+                            headers=headers)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        return respond(request, exc.status, exc.code, exc.message_in(request_lang(request)), exc.headers)
+        return respond(request, exc.status, exc.code, exc.message_in(request_lang(request)), exc.headers, exc.key,
+                       exc.values)
 
     @app.exception_handler(NotFound)
     async def records_not_found(request: Request, exc: NotFound):
-        return respond(request, 404, "not_found", "no such document or object, or you are not allowed to see it")
+        return respond(request, 404, "not_found", "no such document or object, or you are not allowed to see it",
+                       key="err_not_found")
 
     @app.exception_handler(TransientBackendError)
     async def backend_down(request: Request, exc: TransientBackendError):
@@ -106,7 +123,8 @@ def install(app: FastAPI) -> None:
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body"))
             parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else err.get("msg", "invalid"))
-        return respond(request, 422, "invalid", "invalid request — " + "; ".join(parts))
+        return respond(request, 422, "invalid", "invalid request — " + "; ".join(parts), key="err_invalid_request",
+                       values={"details": "; ".join(parts)})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
@@ -119,7 +137,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
-            return respond(request, 404, "not_found", f"no such page or endpoint: {request.url.path} (see /docs)")
+            # the localized text does not repeat the path: a hostile path is echoed once, in `message`, only
+            return respond(request, 404, "not_found", f"no such page or endpoint: {request.url.path} (see /docs)",
+                           key="err_no_page")
         if exc.status_code == 405:
             return respond(request, 405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}")
         return respond(request, exc.status_code, "error", str(exc.detail))

@@ -4,160 +4,16 @@ from __future__ import annotations
 
 import unicodedata
 
+from search_api.catalogues import load_catalogues
+
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 RTL_LANGS = ("urd", "ara")
 _HTML_LANG = {"vie": "vi", "eng": "en", "urd": "ur", "ara": "ar", "fra": "fr"}
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "app": {"en": "Records", "vi": "Hồ sơ số"},
-    "search": {"en": "Search", "vi": "Tìm kiếm"},
-    "upload": {"en": "Upload", "vi": "Tải lên"},
-    "sign_in": {"en": "Sign in", "vi": "Đăng nhập"},
-    "sign_out": {"en": "Sign out", "vi": "Đăng xuất"},
-    "token": {"en": "API token", "vi": "Mã truy cập (API token)"},
-    "token_help": {"en": "Paste the token your administrator gave you (it starts with rec_).",
-                   "vi": "Dán mã truy cập do quản trị viên cấp cho bạn (bắt đầu bằng rec_)."},
-    "bad_token": {"en": "This token is not valid. Check it or ask your administrator for a new one.",
-                  "vi": "Mã truy cập không hợp lệ. Hãy kiểm tra lại hoặc xin quản trị viên cấp mã mới."},
-    "query_placeholder": {"en": "Words, \"a phrase\", OR, -exclude, prefix*",
-                          "vi": "Từ khóa, \"cụm từ\", OR, -loại trừ, tiền tố*"},
-    "all": {"en": "All", "vi": "Tất cả"},
-    "results": {"en": "{n} documents", "vi": "{n} văn bản"},
-    "results_one": {"en": "1 document", "vi": "1 văn bản"},
-    "no_results": {"en": "No documents match.", "vi": "Không tìm thấy văn bản nào."},
-    "facet_agency": {"en": "Agency", "vi": "Cơ quan"},
-    "facet_doc_type": {"en": "Document type", "vi": "Loại văn bản"},
-    "facet_language": {"en": "Language", "vi": "Ngôn ngữ"},
-    "facet_year": {"en": "Year", "vi": "Năm"},
-    "facet_dossier": {"en": "Dossier", "vi": "Hồ sơ"},
-    "facet_tags": {"en": "Tags", "vi": "Nhãn"},
-    "date_from": {"en": "From", "vi": "Từ ngày"},
-    "date_to": {"en": "To", "vi": "Đến ngày"},
-    "sort": {"en": "Sort", "vi": "Sắp xếp"},
-    "sort_relevance": {"en": "Relevance", "vi": "Liên quan nhất"},
-    "sort_date_desc": {"en": "Newest", "vi": "Mới nhất"},
-    "sort_date_asc": {"en": "Oldest", "vi": "Cũ nhất"},
-    "pages": {"en": "Pages", "vi": "Trang"},
-    "page": {"en": "Page", "vi": "Trang"},
-    "previous": {"en": "Previous", "vi": "Trang trước"},
-    "next": {"en": "Next", "vi": "Trang sau"},
-    "issued": {"en": "Issued", "vi": "Ngày ban hành"},
-    "number": {"en": "Number", "vi": "Số hiệu"},
-    "issuing_body": {"en": "Issuing body", "vi": "Cơ quan ban hành"},
-    "title": {"en": "Title", "vi": "Trích yếu"},
-    "doc_type": {"en": "Type", "vi": "Loại"},
-    "language": {"en": "Language", "vi": "Ngôn ngữ"},
-    "agency": {"en": "Agency", "vi": "Cơ quan"},
-    "status": {"en": "Status", "vi": "Trạng thái"},
-    "confidence": {"en": "OCR confidence", "vi": "Độ tin cậy OCR"},
-    "visibility": {"en": "Visibility", "vi": "Phạm vi truy cập"},
-    "vis_private": {"en": "Private (my agency)", "vi": "Riêng (cơ quan tôi)"},
-    "vis_shared": {"en": "Shared with agencies", "vi": "Chia sẻ với cơ quan"},
-    "vis_public": {"en": "Public (all agencies)", "vi": "Công khai (mọi cơ quan)"},
-    "shared_with": {"en": "Shared with (comma-separated)", "vi": "Chia sẻ với (phân cách bằng dấu phẩy)"},
-    "save": {"en": "Save", "vi": "Lưu"},
-    "saved": {"en": "Saved.", "vi": "Đã lưu."},
-    "downloads": {"en": "Downloads", "vi": "Tải xuống"},
-    "original": {"en": "Original file", "vi": "Tệp gốc"},
-    "searchable_pdf": {"en": "Searchable PDF", "vi": "PDF tìm kiếm được"},
-    "plain_text": {"en": "Text", "vi": "Văn bản thuần"},
-    "text": {"en": "Recognised text", "vi": "Nội dung nhận dạng"},
-    "drop_here": {"en": "Drop scans here, or choose files", "vi": "Kéo thả bản quét vào đây, hoặc chọn tệp"},
-    "choose_files": {"en": "Choose files", "vi": "Chọn tệp"},
-    "ocr_lang": {"en": "Document language", "vi": "Ngôn ngữ văn bản"},
-    "auto": {"en": "Detect automatically", "vi": "Tự nhận biết"},
-    "start_upload": {"en": "Upload batch", "vi": "Tải lên lô"},
-    "batch": {"en": "Batch", "vi": "Lô"},
-    "ledger": {"en": "Batch ledger", "vi": "Sổ theo dõi lô"},
-    "file": {"en": "File", "vi": "Tệp"},
-    "document": {"en": "Document", "vi": "Văn bản"},
-    "reason": {"en": "Reason", "vi": "Lý do"},
-    "st_waiting": {"en": "waiting", "vi": "đang chờ"},
-    "st_uploading": {"en": "uploading", "vi": "đang tải lên"},
-    "st_received": {"en": "received", "vi": "đã nhận"},
-    "st_queued": {"en": "queued", "vi": "đang xếp hàng"},
-    "st_processing": {"en": "processing", "vi": "đang xử lý"},
-    "st_processed": {"en": "processed", "vi": "đã xử lý"},
-    "st_duplicate": {"en": "duplicate", "vi": "trùng lặp"},
-    "st_rejected": {"en": "rejected", "vi": "bị từ chối"},
-    "st_failed": {"en": "failed", "vi": "lỗi"},
-    "st_mixed": {"en": "mixed", "vi": "nhiều trạng thái"},
-    "batch_done": {"en": "Batch finished.", "vi": "Lô đã xử lý xong."},
-    "upload_not_allowed": {"en": "Your role cannot upload documents.", "vi": "Vai trò của bạn không được tải lên."},
-    "error": {"en": "Error", "vi": "Lỗi"},
-    "back": {"en": "Back to search", "vi": "Quay lại tìm kiếm"},
-    "signed_in_as": {"en": "{user} · {agency} · {role}", "vi": "{user} · {agency} · {role}"},
-    "role_clerk": {"en": "clerk", "vi": "văn thư"},
-    "role_officer": {"en": "officer", "vi": "cán bộ"},
-    "role_admin": {"en": "admin", "vi": "quản trị"},
-    "lang_vie": {"en": "Vietnamese", "vi": "Tiếng Việt"},
-    "lang_eng": {"en": "English", "vi": "Tiếng Anh"},
-    "lang_fra": {"en": "French", "vi": "Tiếng Pháp"},
-    "lang_urd": {"en": "Urdu", "vi": "Tiếng Urdu"},
-    "lang_ara": {"en": "Arabic", "vi": "Tiếng Ả Rập"},
-    "highlight_note": {"en": "Matches of “{q}” are highlighted on the page images.",
-                       "vi": "Các từ khớp với “{q}” được tô sáng trên ảnh trang."},
-    "reversed_dates": {"en": "The start date {start} is after the end date {end}: nothing can match. Swap them?",
-                       "vi": "Ngày bắt đầu {start} sau ngày kết thúc {end}: không văn bản nào khớp. Đổi chỗ hai ngày?"},
-    "swap_dates": {"en": "Search {end} – {start} instead", "vi": "Tìm từ {end} đến {start}"},
-    "untitled_number_date": {"en": "{type} {number}, {date}", "vi": "{type} số {number} ngày {date}"},
-    "untitled_number": {"en": "{type} {number}", "vi": "{type} số {number}"},
-    "untitled_date": {"en": "{type}, {date}", "vi": "{type} ngày {date}"},
-    "untitled": {"en": "{type} without a title", "vi": "{type} chưa có trích yếu"},
-    **{f"dt_{code}": {"en": en, "vi": vi} for code, en, vi in (
-        ("resolution", "Resolution", "Nghị quyết"),
-        ("decision", "Decision", "Quyết định"),
-        ("directive", "Directive", "Chỉ thị"),
-        ("regulation", "Regulation", "Quy chế, quy định"),
-        ("press_release", "Press release", "Thông cáo"),
-        ("notice", "Notice", "Thông báo"),
-        ("guidance", "Guidance", "Hướng dẫn"),
-        ("plan", "Plan", "Kế hoạch"),
-        ("report", "Report", "Báo cáo"),
-        ("meeting_minutes", "Meeting minutes", "Biên bản"),
-        ("submission", "Submission", "Tờ trình"),
-        ("contract", "Contract", "Hợp đồng"),
-        ("official_letter", "Official letter", "Công văn"),
-        ("dispatch", "Dispatch", "Công điện"),
-        ("invitation", "Invitation", "Giấy mời"),
-        ("circular", "Circular", "Thông tư"),
-        ("public_notice", "Public notice", "Thông báo công khai"),
-        ("permit", "Permit", "Giấy phép"),
-        ("license", "Licence", "Giấy phép hành nghề"),
-        ("certificate", "Certificate", "Giấy chứng nhận"),
-        ("land_record", "Land record", "Hồ sơ địa chính"),
-        ("inspection_record", "Inspection record", "Biên bản kiểm tra"),
-        ("application", "Application", "Đơn"),
-        ("other", "Other document", "Văn bản khác"),
-    )},
-    "err_date_form": {"en": "{name} must be a date as yyyy-mm-dd or dd/mm/yyyy, not '{value}'",
-                      "vi": "{name}: '{value}' không đúng dạng ngày (yyyy-mm-dd hoặc dd/mm/yyyy)"},
-    "err_date_impossible": {"en": "{name}: '{value}' is not a real date (check the day and the month)",
-                            "vi": "{name}: '{value}' không phải là ngày có thật (hãy kiểm tra ngày và tháng)"},
-    "err_limit": {"en": "limit must be between 1 and {max}", "vi": "limit phải từ 1 đến {max}"},
-    "err_window": {"en": "only the first {window} results can be paged through (offset + limit ≤ {window}); "
-                         "narrow the search with more words or filters",
-                   "vi": "chỉ có thể xem {window} kết quả đầu tiên (offset + limit ≤ {window}); "
-                         "hãy thu hẹp tìm kiếm bằng thêm từ khóa hoặc bộ lọc"},
-    "err_sort": {"en": "sort must be one of {sorts}", "vi": "sort phải là một trong: {sorts}"},
-    "err_backend_down": {"en": "a service Records needs is unavailable ({reason}); nothing was changed — "
-                               "try again in a minute",
-                         "vi": "một dịch vụ mà hệ thống cần đang không hoạt động ({reason}); chưa có gì bị thay đổi "
-                               "— hãy thử lại sau một phút"},
-    "err_search_down": {"en": "search is unavailable right now (the search index does not answer); documents are "
-                              "still being received and will be searchable when it is back — try again in a minute",
-                        "vi": "hiện không tìm kiếm được (chỉ mục tìm kiếm không phản hồi); văn bản vẫn được tiếp "
-                              "nhận và sẽ tìm được khi chỉ mục hoạt động lại — hãy thử lại sau một phút"},
-    "err_too_many_signins": {"en": "too many failed sign-ins from your address; try again in {seconds} s",
-                             "vi": "đăng nhập sai quá nhiều lần từ địa chỉ của bạn; hãy thử lại sau {seconds} giây"},
-    "err_unknown_agency": {"en": "unknown agency: {names} (known agencies: {known})",
-                           "vi": "cơ quan không tồn tại: {names} (các cơ quan hiện có: {known})"},
-}
-
-from search_api.i18n_archives import ARCHIVE_MESSAGES  # noqa: E402 (the archival screens' messages)
-
-MESSAGES.update(ARCHIVE_MESSAGES)
+# Every UI string is in the gettext catalogues search_api/locale/{vi,en}/LC_MESSAGES/messages.po (msgid = the
+# key; see docs/api.md, Translations): add a message to both files, or run scripts/messages_to_po.py to absorb a dict.
+MESSAGES: dict[str, dict[str, str]] = load_catalogues(LANGS)
 
 
 def translate(key: str, lang: str, **values: object) -> str:
@@ -220,13 +76,3 @@ def text_dir(text: str | None, lang: str | None = None) -> str:
         if bidi == "L":
             return "ltr"
     return "ltr"
-
-
-def _merge_screen_messages() -> None:
-    # The correction screens keep their strings in their own module (fewer edits to this shared file).
-    from search_api.i18n_corrections import MESSAGES as corrections
-
-    MESSAGES.update(corrections)
-
-
-_merge_screen_messages()

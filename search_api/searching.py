@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from fastapi import Request
 
 from documents.access import Principal
 from documents.errors import TransientBackendError
-from index.base import MAX_RESULT_WINDOW, SORTS, SearchRequest, SearchResult
+from index.base import MAX_RESULT_WINDOW, SORTS, SearchRequest, SearchResult, filter_values
 from search_api.errors import ApiError
 from search_api.state import ApiState
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# the keyword filters a search may OR, and the facet each one counts on
+FILTER_FIELDS = {"agency": "agency", "doc_type": "doc_type", "language": "language", "dossier": "dossier",
+                 "tag": "tags"}
+MAX_FILTER_VALUES = 50
 
 
 @dataclass
@@ -23,13 +27,14 @@ class SearchParams:
     """What a caller may ask for; access is never among it."""
 
     q: str = ""
-    agency: str | None = None
-    doc_type: str | None = None
-    language: str | None = None
+    # one value, or several OR-ed (a multi-select facet)
+    agency: str | list[str] | None = None
+    doc_type: str | list[str] | None = None
+    language: str | list[str] | None = None
     date_from: str | None = None
     date_to: str | None = None
-    dossier: str | None = None
-    tag: str | None = None
+    dossier: str | list[str] | None = None
+    tag: str | list[str] | None = None
     limit: int = 20
     offset: int = 0
     sort: str = "relevance"
@@ -70,12 +75,7 @@ def run_search(state: ApiState, request: Request | None, principal: Principal, p
     if p.sort not in SORTS:
         raise ApiError(422, "invalid", f"sort must be one of {', '.join(SORTS)}",
                        key="err_sort", values={"sorts": ", ".join(SORTS)})
-    date_from, date_to = parse_date(p.date_from, "from"), parse_date(p.date_to, "to")
-    req = SearchRequest(query=p.q or "", access=principal.access, agency=p.agency or None,
-                        doc_type=p.doc_type or None, language=p.language or None, date_from=date_from,
-                        date_to=date_to, dossier=p.dossier or None, tag=p.tag or None, limit=p.limit, offset=p.offset,
-                        sort=p.sort)
-    narrowed = principal.narrow(req)
+    narrowed = _request(principal, p)
     try:
         result = (SearchResult(total=0, hits=[], facets={}) if narrowed is None
                   else state.backends.index.search(narrowed))
@@ -83,10 +83,67 @@ def run_search(state: ApiState, request: Request | None, principal: Principal, p
         raise ApiError(503, "unavailable", "search is unavailable right now (the search index does not answer); "
                        "documents are still being received and will be searchable when it is back — try again in "
                        "a minute", headers={"Retry-After": "30"}, key="err_search_down") from exc
-    filters = {k: v for k, v in asdict(p).items() if k not in ("q", "limit", "offset", "sort") and v}
+    # the audit keeps one chosen value as a plain string (as before multi-select), several as a list
+    filters = {k: _one_or_list(v) for k, v in asdict(p).items() if k not in ("q", "limit", "offset", "sort") and v}
     state.audit(request, principal, "search", None, None, q=p.q, filters=filters, total=result.total,
                 offset=p.offset or None)
     return result
+
+
+def _one_or_list(value: str | list[str]) -> str | list[str]:
+    values = filter_values(value)
+    return values[0] if len(values) == 1 else values
+
+
+def _request(principal: Principal, p: SearchParams) -> SearchRequest | None:
+    """The index request for `p` as `principal` (None: it can match nothing). Dates are checked (422)."""
+    for name in FILTER_FIELDS:
+        if len(filter_values(getattr(p, name))) > MAX_FILTER_VALUES:
+            raise ApiError(422, "invalid", f"at most {MAX_FILTER_VALUES} values of one filter")
+    date_from, date_to = parse_date(p.date_from, "from"), parse_date(p.date_to, "to")
+    req = SearchRequest(query=p.q or "", access=principal.access, agency=filter_values(p.agency) or None,
+                        doc_type=filter_values(p.doc_type) or None, language=filter_values(p.language) or None,
+                        date_from=date_from, date_to=date_to, dossier=filter_values(p.dossier) or None,
+                        tag=filter_values(p.tag) or None, limit=p.limit, offset=p.offset, sort=p.sort)
+    return principal.narrow(req)
+
+
+def facets_beside_selection(state: ApiState, principal: Principal, p: SearchParams,
+                            result: SearchResult) -> dict[str, dict[str, int]]:
+    """Facet counts for a multi-select facet list: a facet that has values chosen is counted as if none of its
+    own values were chosen (the other filters still apply), so the user can add values to OR. One count-only
+    search per facet in use; the others keep the result's counts."""
+    facets = dict(result.facets)
+    for name, facet in FILTER_FIELDS.items():
+        if not filter_values(getattr(p, name)):
+            continue
+        narrowed = _request(principal, replace(p, **{name: None}, limit=0, offset=0))
+        if narrowed is not None:
+            facets[facet] = state.backends.index.search(narrowed).facets.get(facet, {})
+    return facets
+
+
+def count_added_since(state: ApiState, principal: Principal, p: SearchParams, since: str) -> int:
+    """How many documents matching `p` (as `principal` may see them) were added after `since` (ISO timestamp).
+    Not audited: it is the start page's badge, not a search the user ran."""
+    narrowed = _request(principal, replace(p, limit=0, offset=0, sort="relevance"))
+    if narrowed is None:
+        return 0
+    return state.backends.index.search(replace(narrowed, added_after=since)).total
+
+
+def params_from_query(query: str) -> SearchParams:
+    """The search of a search-page query string (`q=...&type=a&type=b&from=...`), as saved searches keep it."""
+    from urllib.parse import parse_qs
+
+    values = parse_qs(query, keep_blank_values=False)
+
+    def one(name: str) -> str | None:
+        return (values.get(name) or [None])[0]
+
+    return SearchParams(q=one("q") or "", agency=values.get("agency"), doc_type=values.get("type"),
+                        language=values.get("lang"), date_from=one("from"), date_to=one("to"),
+                        dossier=values.get("dossier"))
 
 
 def result_dict(result: SearchResult, p: SearchParams) -> dict:

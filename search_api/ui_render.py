@@ -50,6 +50,8 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
 
 
-def render_error(request: Request, status: int, message: str):
-    """An error page carrying the same message the JSON API would give."""
+def render_error(request: Request, status: int, message: str, key: str | None = None, values: dict | None = None):
+    """An error page carrying the same message the JSON API would give, in the user's language when it is keyed."""
+    if key:
+        message = translate(key, ui_lang(request), **(values or {}))
     return render(request, "error.html", {"status": status, "message": message}, status=status)

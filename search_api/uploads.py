@@ -55,7 +55,7 @@ def spool_name(seq: int, name: str) -> str:
 
 
 def _too_large(message: str) -> ApiError:
-    return ApiError(413, "too_large", message)
+    return ApiError(413, "too_large", message)  # not keyed: the message names the sizes
 
 
 async def receive_batch(request: Request, spool: Path, *, max_files: int, max_file_bytes: int,
@@ -98,7 +98,7 @@ async def receive_batch(request: Request, spool: Path, *, max_files: int, max_fi
             return
         if len(batch.files) >= max_files:
             raise ApiError(422, "too_many_files", f"a batch may hold at most {max_files} files; "
-                           "split the upload into several batches")
+                           "split the upload into several batches", key="err_too_many_files", values={"n": max_files})
         display = clean_filename(filename.decode("utf-8", "replace"))
         base, n = display, 2
         while display in taken:  # two files with the same name stay distinguishable in the ledger
@@ -153,7 +153,8 @@ async def receive_batch(request: Request, spool: Path, *, max_files: int, max_fi
         raise ApiError(400, "bad_upload", f"the upload could not be read ({exc}); try again") from exc
     if not batch.files:
         _discard(cur, spool)
-        raise ApiError(422, "no_files", "the batch holds no files: add at least one file as a 'files' part")
+        raise ApiError(422, "no_files", "the batch holds no files: add at least one file as a 'files' part",
+                       key="err_no_files")
     fd = os.open(spool, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -30,6 +30,9 @@ class Api:
     def get(self, user: str, path: str, **kw) -> httpx.Response:
         return self.client.get(path, headers={"Authorization": f"Bearer {self.tokens[user]}"}, **kw)
 
+    def auth(self, user: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}"}
+
 
 @pytest.fixture(scope="module", params=backend_modes())
 def api(request, tmp_path_factory) -> Iterator[Api]:
@@ -111,6 +114,35 @@ def test_search_filters_paging_and_sort(api: Api) -> None:
                        ({"from": "yesterday"}, "from"), ({"offset": -1}, "offset")]:
         r = api.get("officer-a", "/api/search", params={"q": "x", **bad})
         assert r.status_code == 422 and words in r.json()["error"]["message"], (bad, r.text)
+
+
+def test_repeated_filters_are_ored_and_new_sorts(api: Api) -> None:
+    both = api.client.get("/api/search?type=certificate&type=public_notice",
+                          headers=api.auth("officer-a")).json()
+    assert {h["doc_type"] for h in both["hits"]} == {"certificate", "public_notice"} and both["total"] == 2
+    titled = api.get("officer-a", "/api/search", params={"q": "report", "sort": "title_asc", "limit": 3}).json()
+    assert [h["title"] for h in titled["hits"]] == ["Report 00", "Report 01", "Report 02"]
+    added = api.get("officer-a", "/api/search", params={"q": "report", "sort": "added_desc", "limit": 25}).json()
+    assert added["total"] == 25 and len(added["hits"]) == 25
+    # a clerk's own-agency limit still holds when another agency is among several asked for
+    clerk = api.client.get("/api/search?agency=so-b&agency=so-a", headers=api.auth("clerk-a")).json()
+    assert clerk["total"] > 0 and {h["agency"] for h in clerk["hits"]} == {"so-a"}
+
+
+def test_saved_searches_count_new_matches_and_are_private(api: Api) -> None:
+    saved = api.client.post("/api/saved-searches", json={"name": "Budget", "query": "q=ng%C3%A2n+s%C3%A1ch"},
+                            headers=api.auth("officer-a"))
+    assert saved.status_code == 201 and saved.json()["new"] == 0
+    listed = api.get("officer-a", "/api/saved-searches").json()["saved"]
+    assert [s["name"] for s in listed] == ["Budget"]
+    assert api.get("officer-b", "/api/saved-searches").json()["saved"] == []
+    sid = listed[0]["id"]
+    assert api.client.delete(f"/api/saved-searches/{sid}", headers=api.auth("officer-b")).status_code == 404
+    bad = api.client.post("/api/saved-searches", json={"name": "Bad", "query": "from=yesterday"},
+                          headers=api.auth("officer-a"))
+    assert bad.status_code == 422 and "from" in bad.json()["error"]["message"]
+    assert api.client.delete(f"/api/saved-searches/{sid}", headers=api.auth("officer-a")).status_code == 200
+    assert api.get("officer-a", "/api/saved-searches").json()["saved"] == []
 
 
 def test_document_metadata_text_pages_and_downloads(api: Api) -> None:
@@ -197,8 +229,13 @@ def test_admin_manages_users_of_own_agency(api: Api) -> None:
                            headers=admin).status_code == 422
     officer = {"Authorization": f"Bearer {api.tokens['officer-a']}"}
     assert api.client.post("/api/users", json={"name": "y", "role": "admin"}, headers=officer).status_code == 403
-    assert api.client.delete("/api/users/new-officer", headers=admin).json()["disabled"] is True
+    rotated = api.client.post("/api/users/new-officer/token", headers=admin).json()["token"]
     assert api.client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert api.client.get("/api/me", headers={"Authorization": f"Bearer {rotated}"}).status_code == 200
+    assert api.client.post("/api/users/officer-b/token", headers=admin).status_code == 404  # another agency's
+    assert api.client.post("/api/users/new-officer/token", headers=officer).status_code == 403
+    assert api.client.delete("/api/users/new-officer", headers=admin).json()["disabled"] is True
+    assert api.client.get("/api/me", headers={"Authorization": f"Bearer {rotated}"}).status_code == 401
 
 
 def test_errors_are_json_with_actionable_messages(api: Api) -> None:

@@ -106,4 +106,8 @@ def test_pages_for_unknown_or_hidden_documents_are_html_404s(site) -> None:
     with httpx.Client(base_url=url, headers={"Cookie": f"records_token={token}", "Accept": "text/html"}) as client:
         r = client.get("/documents/0123456789abcdef01234567")
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
-        assert "not allowed to see it" in r.text
+        assert "không được phép xem" in r.text  # the UI's language (Vietnamese by default), not the API's English
+    english = {"Cookie": f"records_token={token}; records_lang=en", "Accept": "text/html"}
+    with httpx.Client(base_url=url, headers=english) as client:
+        r = client.get("/documents/0123456789abcdef01234567")
+        assert r.status_code == 404 and "not allowed to see it" in r.text

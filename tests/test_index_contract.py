@@ -416,6 +416,35 @@ def test_sort_by_date_and_empty_query_lists_newest_first(catalog: SearchIndex) -
     assert paged == newest[::-1]
 
 
+def test_several_values_of_one_filter_are_ored(catalog: SearchIndex) -> None:
+    """A multi-select facet: values of one filter widen (OR), different filters narrow (AND)."""
+    assert find(catalog, "đất", doc_type=["report", "notice"]).total == 17
+    assert find(catalog, "đất", doc_type=["report"]).total == 8
+    both = find(catalog, "đất", doc_type=["report", "notice"], agency="A", limit=50)
+    assert {h.doc_type for h in both.hits} == {"report", "notice"} and {h.agency for h in both.hits} == {"A"}
+    assert both.total == 8
+    assert find(catalog, "", language=["vie", "eng"], dossier=["HS-1", "none"]).total == 5
+
+
+def test_sort_by_date_added_and_by_title(search_index: SearchIndex) -> None:
+    search_index.upsert([
+        doc("t1", "đất", title="Quyết định về đất", created_at="2024-05-03T09:00:00Z", issued_date="2020-01-01"),
+        doc("t2", "đất", title="Báo cáo đất đai", created_at="2024-05-01T09:00:00Z", issued_date="2023-01-01"),
+        doc("t3", "đất", title=None, created_at="2024-05-02T09:00:00Z", issued_date="2021-01-01"),
+        doc("t4", "đất", title="công văn đất", created_at="2024-05-04T09:00:00Z", issued_date=None),
+    ])
+    assert ids(find(search_index, "đất", sort="added_desc")) == ["t4", "t1", "t3", "t2"]
+    assert ids(find(search_index, "đất", sort="added_asc")) == ["t2", "t3", "t1", "t4"]
+    # folded, case-blind A–Z (Báo < công < Quyết); a document without a title comes last
+    assert ids(find(search_index, "đất", sort="title_asc")) == ["t2", "t4", "t1", "t3"]
+    assert ids(find(search_index, "đất", sort="title_desc"))[:3] == ["t3", "t1", "t4"]
+    paged = [i for o in (0, 2) for i in ids(find(search_index, "", sort="title_asc", limit=2, offset=o))]
+    assert paged == ["t2", "t4", "t1", "t3"]
+    # documents added after a moment (the new matches of a saved search since the user last looked)
+    assert sorted(ids(find(search_index, "đất", added_after="2024-05-02T09:00:00+00:00"))) == ["t1", "t4"]
+    assert find(search_index, "", added_after="2024-05-04T09:00:00Z").total == 0
+
+
 def test_bad_requests_are_reported(search_index: SearchIndex) -> None:
     with pytest.raises(ValueError, match="date"):
         find(search_index, "x", date_from="last tuesday")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from catalog import ROLES, add_user, disable_user, get_user, list_audit, list_users
+from catalog import ROLES, add_user, disable_user, get_user, list_audit, list_users, rotate_token
 from documents.access import can_manage_users, can_read_audit
 from documents.errors import NotFound
 from search_api.auth import PrincipalDep, UserDep
@@ -51,9 +51,8 @@ def create_user(request: Request, principal: PrincipalDep, state: StateDep, new:
     return {**user.to_dict(), "token": token}
 
 
-@router.delete("/users/{name}", summary="Disable a user of your agency (admins)")
-def remove_user(request: Request, principal: PrincipalDep, state: StateDep, name: str) -> dict:
-    """The user's token stops working at once; the user and its audit history stay."""
+def _own_user(state, principal, name: str):
+    """A user of the admin's own agency (403 for non-admins; 404 for unknown users and other agencies')."""
     if not can_manage_users(principal):
         raise forbidden("only administrators manage users")
     try:
@@ -62,11 +61,27 @@ def remove_user(request: Request, principal: PrincipalDep, state: StateDep, name
         raise not_found("user") from None
     if user.agency != principal.agency:
         raise not_found("user")
+    return user
+
+
+@router.delete("/users/{name}", summary="Disable a user of your agency (admins)")
+def remove_user(request: Request, principal: PrincipalDep, state: StateDep, name: str) -> dict:
+    """The user's token stops working at once; the user and its audit history stay."""
+    user = _own_user(state, principal, name)
     if user.name == principal.user:
         raise ApiError(422, "invalid", "you cannot disable yourself; ask another administrator")
     disable_user(state.catalog, name)
     state.audit(request, principal, "user.disable", name, principal.agency)
     return {"name": name, "disabled": True}
+
+
+@router.post("/users/{name}/token", summary="Give a user of your agency a new token (admins); shown once")
+def new_token(request: Request, principal: PrincipalDep, state: StateDep, name: str) -> dict:
+    """The old token stops working at once; the new one is stored only as a hash and cannot be shown again."""
+    _own_user(state, principal, name)
+    token = rotate_token(state.catalog, name)
+    state.audit(request, principal, "user.token", name, principal.agency)
+    return {"name": name, "token": token}
 
 
 @router.get("/audit", summary="The audit log of your agency (admins)")

@@ -63,7 +63,8 @@ async def upload(request: Request, principal: PrincipalDep, state: StateDep) -> 
     `visibility` (private|shared|public), `shared_with` (comma-separated agencies), `lang` (auto|vie|eng|urd|ara),
     `dossier`, `tags` (comma-separated). Files stream to disk; the batch is processed in the background."""
     if not can_upload(principal):
-        raise forbidden("your role cannot upload; ask a clerk or an administrator of your agency")
+        raise forbidden("your role cannot upload; ask a clerk or an administrator of your agency",
+                        key="upload_not_allowed")
     batch_id = new_batch_id()
     spool = state.settings.home / "uploads" / batch_id
     received = await receive_batch(

@@ -188,8 +188,8 @@ def change_visibility(
     if not can_change_visibility(principal, manifest):
         state.audit(request, principal, "denied", doc_id, manifest.agency, what="visibility")
         if manifest.agency != principal.agency:
-            raise forbidden("only the owning agency can change who sees this document")
-        raise forbidden("only officers and admins can change who sees a document")
+            raise forbidden("only the owning agency can change who sees this document", key="err_vis_not_owner")
+        raise forbidden("only officers and admins can change who sees a document", key="err_vis_role")
     shared = check_visibility(change.visibility, change.shared_with, manifest.agency,
                               known=list_agencies(state.catalog))
     before = {"visibility": manifest.visibility, "shared_with": manifest.shared_with}

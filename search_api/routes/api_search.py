@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
@@ -18,16 +20,17 @@ def search(
     principal: PrincipalDep,
     state: StateDep,
     q: str = Query("", max_length=2000, description='query: words, "phrases", AND/OR/NOT, -word, prefix*'),
-    agency: str | None = Query(None, description="owning agency"),
-    type: str | None = Query(None, description="doc_type, e.g. decision, official_letter"),
-    lang: str | None = Query(None, description="language: vie, eng, urd, ara"),
+    agency: Annotated[list[str] | None, Query(description="owning agency; repeat to match any of several")] = None,
+    type: Annotated[list[str] | None, Query(description="doc_type, e.g. decision; repeatable (OR)")] = None,
+    lang: Annotated[list[str] | None, Query(description="language: vie, eng, urd, ara; repeatable (OR)")] = None,
     date_from: str | None = Query(None, alias="from", description="issued on/after (yyyy-mm-dd)"),
     date_to: str | None = Query(None, alias="to", description="issued on/before (yyyy-mm-dd)"),
-    dossier: str | None = Query(None),
+    dossier: Annotated[list[str] | None, Query(description="dossier reference; repeatable (OR)")] = None,
     tag: str | None = Query(None, max_length=64, description="documents carrying this tag"),
     limit: int = Query(20),
     offset: int = Query(0),
-    sort: str = Query("relevance", description="relevance, date_desc or date_asc"),
+    sort: str = Query("relevance", description="relevance, date_desc, date_asc (issued date), added_desc, "
+                      "added_asc (date added), title_asc or title_desc"),
 ) -> JSONResponse:
     """Ranked hits with highlighted snippets (`<mark>`), the pages they are on, and facet counts.
 

@@ -5,12 +5,14 @@ the browser's session cookie holds the API token (HttpOnly, SameSite=Strict)."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from catalog import authenticate
+from catalog.batches import list_batches
 from catalog.users import User
 from documents.access import can_change_visibility, can_upload
 from documents.errors import NotFound
@@ -23,11 +25,12 @@ from search_api.highlight import matching_boxes
 from search_api.i18n import LANGS
 from search_api.ratelimit import client_of
 from search_api.routes.api_documents import page_words_json
-from search_api.searching import SearchParams, parse_date, run_search
+from search_api.searching import SearchParams, facets_beside_selection, parse_date, run_search
 from search_api.state import ApiState, StateDep
 from search_api.ui_render import LANG_COOKIE, render, ui_lang
 
 router = APIRouter(include_in_schema=False)
+RECENT_BATCHES = 15
 MAX_PAGES_SHOWN = 60
 
 
@@ -50,12 +53,6 @@ def ui_user(request: Request, state: ApiState) -> User | None:
 def _to_login(request: Request) -> RedirectResponse:
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse("/login?" + urlencode({"next": path}), status_code=303)
-
-
-@router.get("/")
-def home() -> RedirectResponse:
-    """The search page is the start page."""
-    return RedirectResponse("/search", status_code=303)
 
 
 @router.get("/login")
@@ -115,7 +112,14 @@ def upload_page(request: Request, state: StateDep) -> Response:
     user = ui_user(request, state)
     if user is None:
         return _to_login(request)
-    return render(request, "upload.html", {"allowed": can_upload(user.principal)})
+    allowed = can_upload(user.principal)
+    recent = list_batches(state.catalog, user.agency, RECENT_BATCHES) if user.agency and allowed else []
+    return render(request, "upload.html", {"allowed": allowed, "batches": recent}, user=user)
+
+
+PAGE_SIZES = (10, 20, 50)
+UI_SORTS = ("relevance", "date_desc", "date_asc", "added_desc", "title_asc")
+_MULTI = ("agency", "type", "lang", "dossier", "tag")  # URL names of the multi-select facets
 
 
 @router.get("/search")
@@ -123,54 +127,46 @@ def search_page(
     request: Request,
     state: StateDep,
     q: str = Query("", max_length=2000),
-    agency: str = "",
-    type: str = "",
-    lang: str = "",
+    agency: Annotated[list[str] | None, Query()] = None,
+    type: Annotated[list[str] | None, Query()] = None,
+    lang: Annotated[list[str] | None, Query()] = None,
     date_from: str = Query("", alias="from"),
     date_to: str = Query("", alias="to"),
-    dossier: str = "",
-    tag: str = Query("", max_length=64),
+    dossier: Annotated[list[str] | None, Query()] = None,
+    tag: Annotated[list[str] | None, Query(max_length=64)] = None,
     sort: str = "relevance",
+    size: int = 10,
     page: int = Query(1, ge=1, le=500),
 ) -> Response:
-    """Query box, filters, facets with counts, highlighted snippets and pagination."""
+    """Query box, multi-select facets with counts, thumbnails of the matching page, sort, page size, paging."""
     user = ui_user(request, state)
     if user is None:
         return _to_login(request)
-    size = 10
-    params = SearchParams(
-        q=q,
-        agency=agency or None,
-        doc_type=type or None,
-        language=lang or None,
-        date_from=date_from or None,
-        date_to=date_to or None,
-        dossier=dossier or None,
-        tag=tag or None,
-        limit=size,
-        offset=(page - 1) * size,
-        sort=sort,
-    )
-    error, error_status = None, 200
+    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    agency, type, lang, dossier, tag = agency or [], type or [], lang or [], dossier or [], tag or []
+    params = SearchParams(q=q, agency=agency, doc_type=type, language=lang, date_from=date_from or None,
+                          date_to=date_to or None, dossier=dossier, tag=tag, limit=size, offset=(page - 1) * size,
+                          sort=sort)
+    error, error_status, facets = None, 200, {}
     try:
         result = run_search(state, request, user.principal, params)
+        facets = facets_beside_selection(state, user.principal, params, result)
     except ApiError as exc:
         error, error_status, result = exc.message_in(ui_lang(request)), exc.status, None
-    current = {
-        "q": q,
-        "agency": agency,
-        "type": type,
-        "lang": lang,
-        "from": date_from,
-        "to": date_to,
-        "dossier": dossier,
-        "tag": tag,
-        "sort": sort,
-    }
+    current: dict = {"q": q, "agency": agency, "type": type, "lang": lang, "from": date_from, "to": date_to,
+                     "dossier": dossier, "tag": tag, "sort": sort, "size": size}
 
     def link(**changes) -> str:
         merged = {**current, **changes}
-        return "/search?" + urlencode({k: v for k, v in merged.items() if v not in ("", None, 1)})
+        defaults = ("", None, [], 1)
+        kept = {k: v for k, v in merged.items() if v not in defaults and not (k == "size" and v == PAGE_SIZES[0])}
+        return "/search?" + urlencode(kept, doseq=True)
+
+    def toggle(param: str, value: str) -> str:
+        """The link that adds `value` to the facet's chosen values, or removes it (back to page 1)."""
+        chosen = list(current[param])
+        chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        return link(**{param: chosen, "page": 1})
 
     facet_param = {"agency": "agency", "doc_type": "type", "language": "lang", "dossier": "dossier", "tags": "tag"}
     return render(
@@ -180,11 +176,16 @@ def search_page(
             "q": q,
             "current": current,
             "result": result,
+            "facets": facets,
             "error": error,
             "page": page,
             "size": size,
+            "sizes": PAGE_SIZES,
+            "sorts": UI_SORTS,
             "pages": ((result.total + size - 1) // size) if result else 0,
             "link": link,
+            "toggle": toggle,
+            "multi": _MULTI,
             "facet_param": facet_param,
             "facet_names": [f for f in FACETS if f != "year"],
             "reversed_dates": _reversed(date_from, date_to),

@@ -21,7 +21,7 @@
       body: JSON.stringify({visibility: form.elements.visibility.value, shared_with: shared})
     }).then(function (r) {
       return r.json().then(function (body) {
-        status.textContent = r.ok ? form.dataset.saved : ((body.error && body.error.message) || r.status);
+        status.textContent = r.ok ? form.dataset.saved : ((body.error && (body.error.localized || body.error.message)) || r.status);
         status.className = r.ok ? "status" : "status error";
         if (r.ok) {  // the metadata panel shows what is now stored, not what was there when the page loaded
           const now = document.getElementById("visibility-now");

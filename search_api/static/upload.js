@@ -87,7 +87,7 @@
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
       if (xhr.status !== 202) {
-        errorBox.textContent = (body.error && body.error.message) || ("HTTP " + xhr.status);
+        errorBox.textContent = (body.error && (body.error.localized || body.error.message)) || ("HTTP " + xhr.status);
         errorBox.hidden = false;
         start.disabled = false;
         return;
@@ -96,7 +96,7 @@
       follow(body.batch);
     };
     xhr.onerror = function () {
-      errorBox.textContent = "network error";
+      errorBox.textContent = form.dataset.networkError;
       errorBox.hidden = false;
       start.disabled = false;
     };
