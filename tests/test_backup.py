@@ -27,11 +27,15 @@ def test_backup_under_a_running_ingest_restores_and_verifies(tmp_path: Path, sam
     before = _answers(env)
     assert before['"certificate of occupancy"'] and len(first) == 2
 
-    make_batch(tmp_path / "second", samples, copies=6, ocr=("s_ur_01.png",))
+    # born-digital copies go fast; the scans keep the ingest running while the backup is taken
+    make_batch(tmp_path / "second", samples, copies=6, ocr=("s_ur_01.png", "s_vi_01.png", "s_en_01.png", "s_vi_02.jpg"))
     ingest = subprocess.Popen([sys.executable, "-m", "cli.main", "ingest", str(tmp_path / "second"), "--agency",
                                "so-a", "--json"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
-    time.sleep(4)  # part-way through the second batch
+    manifests = tmp_path / "live" / "store" / "documents"
+    deadline = time.monotonic() + 120
+    while len(list(manifests.glob("*/manifest.json"))) < len(first) + 2 and time.monotonic() < deadline:
+        time.sleep(0.2)  # part-way through the second batch: some of its documents are stored, not all
     during = run_records(["backup", str(tmp_path / "during.tar.gz"), "--json"], env, timeout=300)
     assert ingest.poll() is None, "the ingest ended before the backup: the test must back up a running system"
     _, err = ingest.communicate(timeout=600)
