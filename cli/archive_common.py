@@ -1,27 +1,11 @@
-"""What the archival subcommands share: the editor they act as, and printing records."""
+"""What the archival subcommands share: the editor they act as (the correction commands' own), and printing
+records."""
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
+from cli.changes_common import editor as editor_for
 
-from cli.common import backends, principal_for
-
-
-@contextmanager
-def editor_for(args: argparse.Namespace) -> Iterator:
-    """A `changes.core.Editor` for the `--as` user (or the local administrator), closed afterwards."""
-    from catalog import open_catalog
-    from changes.core import Editor
-
-    be = backends()
-    cat = open_catalog(be.settings)
-    try:
-        yield Editor(backends=be, catalog=cat, principal=principal_for(args, be), client="cli")
-    finally:
-        cat.close()
-        be.close()
+__all__ = ["editor_for", "retention_text"]
 
 
 def retention_text(value) -> str:
