@@ -70,8 +70,9 @@ class Thresholds:
     max_edge_words: float = 0.08  # cut-off pages: a line in five or more ends at the edge; clean samples 0
     max_edge_glyphs: float = 2  # glyphs sliced by one edge of the scan: clean samples 0-1, cut-off copies 3-16
     min_confidence: float = 60.0  # mean OCR word confidence below which a person should read the page
-    # Tesseract is far less sure of Nastaliq: clean Urdu samples read at 48-56 with a line error rate of ~2 %.
-    min_confidence_urd: float = 40.0
+    # Nastaliq reads with less confidence: with the project's Urdu model (ocr/tessdata/urd_records) clean Urdu samples
+    # read at 65-73 (Debian's urd gave 48-56); an upside-down English page read as Urdu gives 46.
+    min_confidence_urd: float = 55.0
     min_known_words: float = 0.5  # share of words in the dictionary below which a person should read the page
     blank_ink: float = 0.001  # share of ink pixels below which a page without words is blank
     blank_words: int = 3
