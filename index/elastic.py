@@ -549,7 +549,9 @@ class ElasticIndex(SearchIndex):
             "_source": {"excludes": ["pages"]},
             "aggs": {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS},
         }
-        if sort != "relevance":
+        if sort == "relevance":  # equal scores in a fixed order: the same page of hits after a reindex
+            body["sort"] = [{"_score": {"order": "desc"}}, {"id": {"order": "asc"}}]
+        else:
             field, descending = SORT_FIELDS[sort]
             body["sort"] = [{field: {"order": "desc" if descending else "asc"}}, {"id": {"order": "asc"}}]
         self._ensure()
