@@ -42,6 +42,8 @@ class BatchRecord:
     created_at: str
     finished_at: str | None
     files: list[BatchFile] = field(default_factory=list)
+    error_key: str | None = None  # `error`'s message key and params (documents.errors), for the web UI
+    error_params: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Files per status."""
@@ -68,11 +70,13 @@ def create_batch(cat: Catalog, batch_id: str, agency: str, user: str, options: d
                          [(batch_id, i, name, size) for i, (name, size) in enumerate(files)])
 
 
-def finish_batch(cat: Catalog, batch_id: str, error: str | None = None) -> None:
-    """Mark the batch done (or failed with a reason); files still unfinished get that reason too."""
+def finish_batch(cat: Catalog, batch_id: str, error: str | None = None, message: dict | None = None) -> None:
+    """Mark the batch done (or failed with a reason, and its keyed message); files still unfinished get that
+    reason too."""
+    key, params = (message["key"], json.dumps(message["params"], ensure_ascii=False)) if message else (None, None)
     with cat.tx() as conn:
-        conn.execute("UPDATE batches SET state = ?, error = ?, finished_at = ? WHERE id = ?",
-                     ("failed" if error else "done", error, now_iso(), batch_id))
+        conn.execute("UPDATE batches SET state = ?, error = ?, error_key = ?, error_params = ?, finished_at = ? "
+                     "WHERE id = ?", ("failed" if error else "done", error, key, params, now_iso(), batch_id))
         if error:
             conn.execute("UPDATE batch_files SET status = 'failed', error = ? WHERE batch = ? "
                          "AND status IN ('received', 'processing')", (error, batch_id))
@@ -87,9 +91,7 @@ def get_batch(cat: Catalog, batch_id: str) -> BatchRecord:
     files = [BatchFile(seq=r["seq"], name=r["name"], size=r["size"], status=r["status"], doc_id=r["doc_id"],
                        pages=r["pages"], error=r["error"], duplicate_of=r["duplicate_of"])
              for r in conn.execute("SELECT * FROM batch_files WHERE batch = ? ORDER BY seq", (batch_id,))]
-    return BatchRecord(id=row["id"], agency=row["agency"], user=row["user"], state=row["state"], error=row["error"],
-                       options=json.loads(row["options"]), created_at=row["created_at"],
-                       finished_at=row["finished_at"], files=files)
+    return _record(row, files)
 
 
 def unfinished_batches(cat: Catalog) -> list[BatchRecord]:
@@ -103,6 +105,11 @@ def list_batches(cat: Catalog, agency: str, limit: int = 20) -> list[BatchRecord
     """The agency's most recent batches (without their files)."""
     rows = cat.conn().execute("SELECT * FROM batches WHERE agency = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
                               (agency, limit)).fetchall()
-    return [BatchRecord(id=r["id"], agency=r["agency"], user=r["user"], state=r["state"], error=r["error"],
-                        options=json.loads(r["options"]), created_at=r["created_at"], finished_at=r["finished_at"])
-            for r in rows]
+    return [_record(r) for r in rows]
+
+
+def _record(row, files: list[BatchFile] | None = None) -> BatchRecord:
+    return BatchRecord(id=row["id"], agency=row["agency"], user=row["user"], state=row["state"], error=row["error"],
+                       options=json.loads(row["options"]), created_at=row["created_at"],
+                       finished_at=row["finished_at"], files=files or [], error_key=row["error_key"],
+                       error_params=json.loads(row["error_params"] or "{}"))

@@ -89,6 +89,8 @@ class Catalog:
         conn = self.conn()
         conn.executescript(_SCHEMA)  # idempotent (IF NOT EXISTS); executescript manages its own transaction
         _add_columns(conn, "audit", {"prev_hash": "TEXT", "hash": "TEXT"})  # catalogs made before the hash chain
+        # the batch error's message key and params (JSON), for the web UI's translation (documents.errors)
+        _add_columns(conn, "batches", {"error_key": "TEXT", "error_params": "TEXT"})
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def conn(self) -> sqlite3.Connection:

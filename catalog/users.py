@@ -48,7 +48,7 @@ def check_name(value: str, what: str) -> str:
     """Validate a user or agency name; raises InvalidName with a reason a person can act on."""
     if not _NAME.match(value or ""):
         raise InvalidName(f"{what} name {value!r} is not allowed: use 1-64 letters, digits, '.', '_', '-' or '@', "
-                          "starting with a letter or digit")
+                          "starting with a letter or digit", f"err_{what}_name_invalid", value=value)
     return value
 
 
@@ -71,12 +71,13 @@ def add_user(cat: Catalog, name: str, agency: str, role: str, created_by: str | 
     check_name(name, "user")
     check_name(agency, "agency")
     if role not in ROLES:
-        raise RecordsError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        raise RecordsError(f"role {role!r} is not one of {', '.join(ROLES)}", "err_role", known=", ".join(ROLES))
     token = _new_token()
     now = now_iso()
     with cat.tx() as conn:
         if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-            raise RecordsError(f"user {name!r} already exists; pick another name or rotate its token")
+            raise RecordsError(f"user {name!r} already exists; pick another name or rotate its token",
+                               "err_user_exists", name=name)
         conn.execute("INSERT OR IGNORE INTO agencies(name, created_at) VALUES (?, ?)", (agency, now))
         conn.execute("INSERT INTO users(name, agency, role, token_prefix, token_sha256, created_at, created_by) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)",

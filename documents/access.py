@@ -30,9 +30,9 @@ class UnknownShareAgency(InvalidVisibility):
     def __init__(self, unknown: list[str], known: Collection[str]) -> None:
         names, listed = ", ".join(unknown), ", ".join(sorted(known)) or "none"
         super().__init__(f"unknown agency: {names} (known agencies: {listed}); check the spelling — "
-                         "a document shared with an agency that does not exist is shared with nobody")
+                         "a document shared with an agency that does not exist is shared with nobody",
+                         "err_unknown_agency", names=names, known=listed)
         self.unknown = unknown
-        self.i18n_key, self.i18n_values = "err_unknown_agency", {"names": names, "known": listed}
 
 
 @dataclass(frozen=True)
@@ -114,16 +114,17 @@ def check_visibility(visibility: str, shared_with: list[str] | None, owner: str,
     `known` is the catalog's agencies: any other name is refused (UnknownShareAgency). None skips that check
     (a fresh install whose catalog knows no agency yet)."""
     if visibility not in VISIBILITIES:
-        raise InvalidVisibility(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
+        raise InvalidVisibility(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}",
+                                "err_vis_unknown", known=", ".join(VISIBILITIES), value=visibility)
     if visibility != "shared":
         return []
     cleaned = sorted({a.strip() for a in shared_with or [] if a.strip()} - {owner})
     if not cleaned:
         raise InvalidVisibility("a shared document needs at least one other agency to share it with "
-                                "(shared_with), or choose private or public")
+                                "(shared_with), or choose private or public", "err_vis_no_agencies")
     for name in cleaned:
         if not _AGENCY.match(name):
-            raise InvalidVisibility(f"agency name {name!r} is not valid")
+            raise InvalidVisibility(f"agency name {name!r} is not valid", "err_agency_name", name=name)
     unknown = [name for name in cleaned if known is not None and name not in known]
     if unknown:
         raise UnknownShareAgency(unknown, known or ())

@@ -139,7 +139,7 @@ class Manifest:
     visibility: str = "private"
     shared_with: list[str] = field(default_factory=list)
     status: str = "queued"
-    error: str | None = None
+    error: str | None = None  # why it failed, in English (CLI, logs)
     lang: str = "auto"
     batch: str | None = None
     dossier: str | None = None
@@ -157,6 +157,14 @@ class Manifest:
     superseded_by: list[str] = field(default_factory=list)  # documents a split or merge of this one made
     access_level: str | None = None  # archival access level (archives.model.ACCESS_LEVELS); None: the dossier's
     derivatives: dict[str, str] = field(default_factory=dict)  # whole-document derivative name -> sha256 when stored
+    # `error`'s message key and params (documents.errors), for the web UI's translation; None: English only
+    error_key: str | None = None
+    error_params: dict[str, Any] = field(default_factory=dict)
+
+    def set_error(self, status: str, reason: str | None, message: dict[str, Any] | None = None) -> None:
+        """Enter `status` with `reason` (English, or None to clear it) and its keyed message."""
+        self.status, self.error = status, reason
+        self.error_key, self.error_params = (message["key"], message["params"]) if message else (None, {})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""

@@ -299,13 +299,15 @@ class ElasticIndex(SearchIndex):
     def _fail(self, exc: Exception, what: str) -> NoReturn:
         if isinstance(exc, TransportConnectionError | ConnectionTimeout):
             raise TransientBackendError(
-                f"Elasticsearch unreachable while {what} ({type(exc).__name__}); retry"
-            ) from exc
+                f"Elasticsearch unreachable while {what} ({type(exc).__name__}); retry", "r_es_unreachable",
+                what=what, detail=type(exc).__name__) from exc
         if isinstance(exc, ApiError) and exc.meta.status in (429, 502, 503, 504):
-            raise TransientBackendError(f"Elasticsearch busy while {what} (HTTP {exc.meta.status}); retry") from exc
+            raise TransientBackendError(f"Elasticsearch busy while {what} (HTTP {exc.meta.status}); retry",
+                                        "r_es_busy", what=what, status=exc.meta.status) from exc
         if isinstance(exc, BulkIndexError):
             first = exc.errors[0] if exc.errors else {}
-            raise RecordsError(f"Elasticsearch refused {len(exc.errors)} document(s) while {what}: {first}") from exc
+            raise RecordsError(f"Elasticsearch refused {len(exc.errors)} document(s) while {what}: {first}",
+                               "r_es_refused", n=len(exc.errors), what=what, detail=str(first)) from exc
         raise exc
 
     def _call(self, what: str, fn, *args, **kwargs):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from documents.errors import NotFound, RecordsError, RejectedInput
+from documents.errors import NotFound, ProcessingFailed, RecordsError, RejectedInput, keyed
 from documents.model import (
     VISIBILITIES,
     Manifest,
@@ -74,15 +74,17 @@ def accept_file(item: InputFile, options: IngestOptions, backends, batch_id: str
     """
     entry = LedgerEntry(path=item.display)
     if item.local is None:
-        entry.status, entry.error = "rejected", item.error
+        entry.set_error("rejected", item.error, item.message)
         return entry
     try:
         size = item.local.stat().st_size
         if size > backends.settings.max_file_bytes:
-            raise RejectedInput(f"file too large ({size} bytes; the limit is {backends.settings.max_file_bytes})")
+            raise RejectedInput(f"file too large ({size} bytes; the limit is {backends.settings.max_file_bytes})",
+                                "r_too_large", size=size, limit=backends.settings.max_file_bytes)
         kind = sniff(item.local)
         if kind.kind == "zip":
-            raise RejectedInput("archive inside an archive: unzip the inner archive and add its files instead")
+            raise RejectedInput("archive inside an archive: unzip the inner archive and add its files instead",
+                                "r_nested_zip")
         sha, size = _sha256(item.local)
         doc_id = document_id(sha, options.agency)
         entry.id = doc_id
@@ -120,20 +122,22 @@ def accept_file(item: InputFile, options: IngestOptions, backends, batch_id: str
         entry.status = "queued"
         seen[doc_id] = entry
     except RejectedInput as exc:
-        entry.status, entry.error = "rejected", exc.reason
+        entry.set_error("rejected", exc.reason, exc.message)
     except RecordsError as exc:
-        entry.status, entry.error = "failed", exc.reason
+        entry.set_error("failed", exc.reason, exc.message)
     except OSError as exc:
-        entry.status, entry.error = "failed", _os_reason(exc)
+        problem = _os_problem(exc)
+        entry.set_error("failed", problem.reason, problem.message)
     return entry
 
 
-def _os_reason(exc: OSError) -> str:
+def _os_problem(exc: OSError) -> ProcessingFailed:
     """A clerk's reason for a file that could not be read or stored."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return ("the archive's disk is full, so the file was not stored (nothing of it was kept): free some space "
-                "or ask an administrator, then ingest it again")
-    return f"could not read or store the file ({exc.strerror or exc})"
+        return ProcessingFailed("the archive's disk is full, so the file was not stored (nothing of it was kept): "
+                                "free some space or ask an administrator, then ingest it again", "r_disk_full")
+    return ProcessingFailed(f"could not read or store the file ({exc.strerror or exc})", "r_store_io",
+                            detail=str(exc.strerror or exc))
 
 
 def _existing(backends, doc_id: str) -> Manifest | None:
@@ -190,8 +194,8 @@ def ingest_paths(paths: list[Path], options: IngestOptions, backends, *, batch_i
 
     def done(manifest: Manifest) -> None:
         for entry in by_id.get(manifest.id, []):
-            entry.status = manifest.status if manifest.status in ("processed", "failed") else entry.status
-            entry.error = manifest.error
+            status = manifest.status if manifest.status in ("processed", "failed") else entry.status
+            entry.set_error(status, manifest.error, manifest_message(manifest))
             entry.pages = len(manifest.pages) or entry.pages
             entry.flags = open_flags(manifest)
             notify(entry)
@@ -201,6 +205,11 @@ def ingest_paths(paths: list[Path], options: IngestOptions, backends, *, batch_i
         backends.queue.process(accepted(inputs), backends, wait=options.wait, on_done=done)
     writer.touch(force=True)
     return result
+
+
+def manifest_message(manifest: Manifest) -> dict | None:
+    """The keyed message of the manifest's error, when it has one."""
+    return keyed(manifest.error_key, **manifest.error_params) if manifest.error_key else None
 
 
 def _display(display: str, names: dict[Path, str]) -> str:
@@ -219,8 +228,7 @@ def batch_status(batch_id: str, backends) -> BatchResult:
         if entry.id and entry.status in ("queued", "processing"):
             manifest = _existing(backends, entry.id)
             if manifest is not None:
-                entry.status = manifest.status
-                entry.error = manifest.error
+                entry.set_error(manifest.status, manifest.error, manifest_message(manifest))
                 entry.pages = len(manifest.pages) or entry.pages
                 entry.flags = open_flags(manifest)
     return result

@@ -24,9 +24,17 @@ class LedgerEntry:
     id: str | None = None
     status: str = "queued"
     pages: int = 0
-    error: str | None = None
+    error: str | None = None  # the reason in English (CLI, logs)
     duplicate_of: str | None = None
     flags: list[dict] = field(default_factory=list)  # open page quality flags (documents.model.open_flags)
+    # the reason's message key and params (documents.errors), for the web UI's translation; None in old ledgers
+    error_key: str | None = None
+    error_params: dict = field(default_factory=dict)
+
+    def set_error(self, status: str, reason: str | None, message: dict | None = None) -> None:
+        """Enter `status` with `reason` (English) and its keyed message, when it has one."""
+        self.status, self.error = status, reason
+        self.error_key, self.error_params = (message["key"], message["params"]) if message else (None, {})
 
 
 @dataclass

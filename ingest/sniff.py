@@ -65,11 +65,12 @@ def sniff(path: Path) -> Sniffed:
     with open(path, "rb") as fh:
         head = fh.read(_PDF_HEADER_WINDOW)
     if not head:
-        raise RejectedInput("empty file (0 bytes): rescan or re-copy it")
+        raise RejectedInput("empty file (0 bytes): rescan or re-copy it", "r_empty")
     kind = _sniff_head(head)
     if kind is None:
         raise RejectedInput(f"unsupported file type ({_describe_unknown(head)}): "
-                            "accepted are PDF, PNG, JPEG, TIFF, WebP, BMP, GIF, HEIC and zip archives of them")
+                            "accepted are PDF, PNG, JPEG, TIFF, WebP, BMP, GIF, HEIC and zip archives of them",
+                            "r_unsupported", what=_describe_unknown(head))
     if kind == "zip":
         _refuse_office_documents(path)
     return Sniffed(kind)
@@ -81,6 +82,8 @@ def _refuse_office_documents(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist()[:50])
     except (zipfile.BadZipFile, OSError) as exc:
-        raise RejectedInput(f"damaged zip archive ({exc}): re-create the archive") from None
+        raise RejectedInput(f"damaged zip archive ({exc}): re-create the archive", "r_zip_damaged",
+                            detail=str(exc)) from None
     if "[Content_Types].xml" in names or "mimetype" in names:
-        raise RejectedInput("office document (Word/OpenDocument) is not supported: export it to PDF first")
+        raise RejectedInput("office document (Word/OpenDocument) is not supported: export it to PDF first",
+                            "r_office")

@@ -32,6 +32,12 @@ class InputFile:
     display: str
     local: Path | None
     error: str | None = None
+    message: dict | None = None  # the error's keyed message (documents.errors), translated by the web UI
+
+
+def refused(display: str, exc: RejectedInput) -> InputFile:
+    """An input refused before it could be read, with the exception's reason and keyed message."""
+    return InputFile(display, None, exc.reason, exc.message)
 
 
 def safe_member_name(name: str) -> str | None:
@@ -58,7 +64,8 @@ def _members(archive_path: Path, display: str, scratch: Path, max_bytes: int) ->
     try:
         archive = zipfile.ZipFile(archive_path)
     except (zipfile.BadZipFile, OSError) as exc:
-        yield InputFile(display, None, f"damaged zip archive ({exc}): re-create the archive")
+        yield refused(display, RejectedInput(f"damaged zip archive ({exc}): re-create the archive", "r_zip_damaged",
+                                             detail=str(exc)))
         return
     with archive:
         for info in archive.infolist():
@@ -67,26 +74,30 @@ def _members(archive_path: Path, display: str, scratch: Path, max_bytes: int) ->
             name = safe_member_name(info.filename)
             member_display = f"{display}/{name or info.filename}"
             if name is None:
-                yield InputFile(member_display, None, "unsafe name inside the archive (absolute path or '..'): "
-                                                      "rename the member and re-create the archive")
+                yield refused(member_display, RejectedInput(
+                    "unsafe name inside the archive (absolute path or '..'): rename the member and re-create the "
+                    "archive", "r_zip_unsafe_name"))
                 continue
             if PurePosixPath(name).name.startswith(".") or name.startswith("__MACOSX/"):
                 continue
             if info.flag_bits & 0x1:
-                yield InputFile(member_display, None, "encrypted archive member: unzip it with its password first")
+                yield refused(member_display, RejectedInput(
+                    "encrypted archive member: unzip it with its password first", "r_zip_encrypted"))
                 continue
             if info.file_size > max_bytes:
-                yield InputFile(member_display, None, f"file too large ({info.file_size} bytes; the limit is "
-                                                      f"{max_bytes}): split it")
+                yield refused(member_display, RejectedInput(
+                    f"file too large ({info.file_size} bytes; the limit is {max_bytes}): split it",
+                    "r_member_too_large", size=info.file_size, limit=max_bytes))
                 continue
             target = scratch / "member"
             try:
                 _extract(archive, info, target, max_bytes)
             except RejectedInput as exc:
-                yield InputFile(member_display, None, exc.reason)
+                yield refused(member_display, exc)
                 continue
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-                yield InputFile(member_display, None, f"damaged archive member ({exc}): re-create the archive")
+                yield refused(member_display, RejectedInput(
+                    f"damaged archive member ({exc}): re-create the archive", "r_member_damaged", detail=str(exc)))
                 continue
             yield InputFile(member_display, target)
 
@@ -99,7 +110,8 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, max_
         while chunk := src.read(1 << 20):
             written += len(chunk)
             if written > limit:
-                raise RejectedInput("archive member inflates far beyond its compressed size (zip bomb?): refused")
+                raise RejectedInput("archive member inflates far beyond its compressed size (zip bomb?): refused",
+                                    "r_zip_bomb")
             dst.write(chunk)
 
 
@@ -124,17 +136,18 @@ def _iterate(paths: list[Path], scratch: Path, max_bytes: int) -> Iterator[Input
         elif path.exists():
             files = iter([path])
         else:
-            yield InputFile(str(given), None, "no such file or folder")
+            yield refused(str(given), RejectedInput("no such file or folder", "r_no_such_file"))
             continue
         for file in files:
             display = str(file)
             try:
                 kind = sniff(file).kind
             except RejectedInput as exc:
-                yield InputFile(display, None, exc.reason)
+                yield refused(display, exc)
                 continue
             except OSError as exc:
-                yield InputFile(display, None, f"cannot read the file ({exc.strerror or exc})")
+                yield refused(display, RejectedInput(f"cannot read the file ({exc.strerror or exc})", "r_unreadable",
+                                                     detail=str(exc.strerror or exc)))
                 continue
             if kind == "zip":
                 yield from _members(file, display, scratch, max_bytes)

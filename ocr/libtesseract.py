@@ -37,7 +37,8 @@ class LibraryMissing(ProcessingFailed):
 def _load(name: str, package: str) -> ctypes.CDLL:
     path = ctypes.util.find_library(name)
     if path is None:
-        raise LibraryMissing(f"The {name} library (Debian package {package}) is not installed on this server.")
+        raise LibraryMissing(f"The {name} library (Debian package {package}) is not installed on this server.",
+                             "r_lib_missing", name=name, package=package)
     return ctypes.CDLL(path)
 
 
@@ -103,7 +104,8 @@ def _osd_api() -> tuple[ctypes.CDLL, int]:
     if api is None:
         api = _new_api(lib)
         if lib.TessBaseAPIInit3(api, None, b"osd") != 0:
-            raise LibraryMissing("Tesseract's osd model is not installed (Debian package tesseract-ocr-osd).")
+            raise LibraryMissing("Tesseract's osd model is not installed (Debian package tesseract-ocr-osd).",
+                                 "r_osd_missing")
         lib.TessBaseAPISetVariable(api, b"min_characters_to_try", OSD_MIN_CHARACTERS)
         _local.osd = api
     return lib, api
@@ -120,7 +122,7 @@ def _read_api(lang: str) -> tuple[ctypes.CDLL, int]:
         api = _new_api(lib)
         if lib.TessBaseAPIInit3(api, None, lang.encode("ascii")) != 0:
             raise LibraryMissing(f"Tesseract's language data for '{lang}' is not installed on this server "
-                                 "(Debian packages tesseract-ocr-<lang>).")
+                                 "(Debian packages tesseract-ocr-<lang>).", "r_lang_missing", lang=lang)
         apis[lang] = api
     return lib, api
 
@@ -151,7 +153,7 @@ def read_page(png: Path, outbase: Path, lang: str, *, psm: int, dpi: int, output
     values.update(hocr_font_info="0", user_defined_dpi=str(dpi), **variables)
     for name, value in values.items():
         if not lib.TessBaseAPISetVariable(api, name.encode(), value.encode()):
-            raise ProcessingFailed(f"Tesseract does not know the setting {name}.")
+            raise ProcessingFailed(f"Tesseract does not know the setting {name}.", "r_tess_setting", name=name)
     lib.TessBaseAPISetPageSegMode(api, psm)
     lib.TessBaseAPISetOutputName(api, base)
     renderer = None
@@ -162,7 +164,7 @@ def read_page(png: Path, outbase: Path, lang: str, *, psm: int, dpi: int, output
         if out in outputs:
             made = makers[out]()
             if not made:
-                raise ProcessingFailed(f"Tesseract could not open {out} output for the page.")
+                raise ProcessingFailed(f"Tesseract could not open {out} output for the page.", "r_tess_output", out=out)
             if renderer is None:
                 renderer = made
             else:
@@ -174,7 +176,8 @@ def read_page(png: Path, outbase: Path, lang: str, *, psm: int, dpi: int, output
             lib.TessDeleteResultRenderer(renderer)  # closes (flushes) the output files
         lib.TessBaseAPIClear(api)
     if not ok:
-        raise ProcessingFailed(f"Tesseract could not read the page (or took longer than {timeout_s} s).")
+        raise ProcessingFailed(f"Tesseract could not read the page (or took longer than {timeout_s} s).",
+                               "r_tess_read", seconds=timeout_s)
 
 
 def detect_orientation(image: np.ndarray, dpi: int) -> tuple[int, float, str, float] | None:
@@ -187,7 +190,7 @@ def detect_orientation(image: np.ndarray, dpi: int) -> tuple[int, float, str, fl
     ok, png = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
     pix = ctypes.c_void_p(lept.pixReadMem(png.tobytes(), png.size) if ok else None)
     if not pix.value:
-        raise ProcessingFailed("Could not hand the page image to Tesseract for orientation detection.")
+        raise ProcessingFailed("Could not hand the page image to Tesseract for orientation detection.", "r_tess_osd")
     try:
         lept.pixSetResolution(pix, dpi, dpi)
         lib.TessBaseAPISetImage2(api, pix)

@@ -18,13 +18,14 @@ def merge_pdfs(pages: list[bytes]) -> bytes:
         ProcessingFailed: when there are no pages or one of them is not a PDF.
     """
     if not pages:
-        raise ProcessingFailed("There are no page PDFs to merge.")
+        raise ProcessingFailed("There are no page PDFs to merge.", "r_merge_none")
     writer = PdfWriter()
     for number, data in enumerate(pages, 1):
         try:
             writer.append(PdfReader(io.BytesIO(data)))
         except (PyPdfError, ValueError, OSError, KeyError) as exc:
-            raise ProcessingFailed(f"The PDF of page {number} cannot be merged: {exc}") from exc
+            raise ProcessingFailed(f"The PDF of page {number} cannot be merged: {exc}", "r_merge_page", page=number,
+                                   detail=str(exc)) from exc
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

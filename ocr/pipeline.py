@@ -87,12 +87,14 @@ def run_page(path: Path, kind: str, index: int, lang: str = "auto", *, max_pixel
     started = time.perf_counter()
     if lang != "auto" and not all(part in known_languages() for part in lang.split("+")):
         raise RejectedInput(f"Unknown OCR language '{lang}'; use auto or installed languages joined by '+' "
-                            f"({', '.join(sorted(known_languages()))}).")
+                            f"({', '.join(sorted(known_languages()))}).", "r_unknown_lang", lang=lang,
+                            known=", ".join(sorted(known_languages())))
     if kind == "pdf":
         doc = open_pdf(path)
         try:
             if not 0 <= index < len(doc):
-                raise RejectedInput(f"Page {index + 1} does not exist; the PDF has {len(doc)} page(s).")
+                raise RejectedInput(f"Page {index + 1} does not exist; the PDF has {len(doc)} page(s).",
+                                    "r_pdf_page_missing", page=index + 1, pages=len(doc))
             layer = read_text_layer(doc, index)
             hint = visual_order_layer(doc, index) if layer is None else None
             if layer is not None:

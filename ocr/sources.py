@@ -63,32 +63,35 @@ def _open_pdf(path: Path) -> pdfium.PdfDocument:
         message = str(exc)
         if "password" in message.lower():
             raise RejectedInput(
-                "The PDF is password-protected or encrypted; remove the protection and upload it again."
-            ) from exc
-        raise RejectedInput(f"The file is not a readable PDF (it may be corrupt or truncated): {message}") from exc
+                "The PDF is password-protected or encrypted; remove the protection and upload it again.",
+                "r_pdf_encrypted") from exc
+        raise RejectedInput(f"The file is not a readable PDF (it may be corrupt or truncated): {message}",
+                            "r_pdf_unreadable", detail=message) from exc
 
 
 def _open_image(path: Path, kind: str) -> Image.Image:
     if kind == "heic" and not _heif_available():
-        raise RejectedInput("HEIC images cannot be read on this server; convert the photo to JPEG or PNG.")
+        raise RejectedInput("HEIC images cannot be read on this server; convert the photo to JPEG or PNG.", "r_heic")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise RejectedInput("The image has too many pixels to process safely; scan it at a lower resolution.") from exc
+        raise RejectedInput("The image has too many pixels to process safely; scan it at a lower resolution.",
+                            "r_image_bomb") from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise RejectedInput(f"The file is not a readable {kind.upper()} image (corrupt, truncated or another "
-                            f"format): {exc}") from exc
+                            f"format): {exc}", "r_image_unreadable", kind=kind.upper(), detail=str(exc)) from exc
 
 
-def _check_pixels(width: int, height: int, max_pixels: int, what: str) -> None:
+def _check_pixels(width: int, height: int, max_pixels: int, page: int) -> None:
     if width <= 0 or height <= 0:
-        raise RejectedInput(f"{what} has no pixels (size {width}x{height}).")
+        raise RejectedInput(f"Page {page} has no pixels (size {width}x{height}).", "r_page_no_pixels", page=page,
+                            width=width, height=height)
     if width * height > max_pixels:
         raise RejectedInput(
-            f"{what} is {width}x{height} pixels, more than the limit of {max_pixels:,}; scan it at a lower resolution."
-        )
+            f"Page {page} is {width}x{height} pixels, more than the limit of {max_pixels:,}; scan it at a lower "
+            "resolution.", "r_page_too_many_pixels", page=page, width=width, height=height, limit=f"{max_pixels:,}")
 
 
 def count_pages(path: Path, kind: str, *, max_pixels: int = 200_000_000, max_pages: int = 2000) -> int:
@@ -112,34 +115,38 @@ def count_pages(path: Path, kind: str, *, max_pixels: int = 200_000_000, max_pag
             for index in range(pages):
                 width, height = doc[index].get_size()
                 if not (width > 0 and height > 0):
-                    raise RejectedInput(f"Page {index + 1} of the PDF has no size; the file is damaged.")
+                    raise RejectedInput(f"Page {index + 1} of the PDF has no size; the file is damaged.",
+                                        "r_pdf_page_no_size", page=index + 1)
             return pages
         finally:
             doc.close()
     if kind not in IMAGE_KINDS:
-        raise RejectedInput(f"Files of type '{kind}' cannot be OCR'd; upload a PDF or an image (PNG, JPEG, TIFF).")
+        raise RejectedInput(f"Files of type '{kind}' cannot be OCR'd; upload a PDF or an image (PNG, JPEG, TIFF).",
+                            "r_kind_not_ocr", kind=kind)
     with _open_image(path, kind) as image:
         pages = getattr(image, "n_frames", 1)
         _check_count(pages, max_pages)
         for index in range(pages):
             _seek(image, index)
-            _check_pixels(*image.size, max_pixels, f"Page {index + 1}")
+            _check_pixels(*image.size, max_pixels, index + 1)
             _decode(image, index)
         return pages
 
 
 def _check_count(pages: int, max_pages: int) -> None:
     if pages <= 0:
-        raise RejectedInput("The file has no pages.")
+        raise RejectedInput("The file has no pages.", "r_no_pages")
     if pages > max_pages:
-        raise RejectedInput(f"The file has {pages} pages, more than the limit of {max_pages}; split it into parts.")
+        raise RejectedInput(f"The file has {pages} pages, more than the limit of {max_pages}; split it into parts.",
+                            "r_too_many_pages", pages=pages, limit=max_pages)
 
 
 def _seek(image: Image.Image, index: int) -> None:
     try:
         image.seek(index)
     except (EOFError, OSError, ValueError) as exc:
-        raise RejectedInput(f"Page {index + 1} of the image cannot be read; the file is truncated or corrupt.") from exc
+        raise RejectedInput(f"Page {index + 1} of the image cannot be read; the file is truncated or corrupt.",
+                            "r_image_page_unreadable", page=index + 1) from exc
 
 
 def _decode(image: Image.Image, index: int) -> None:
@@ -147,8 +154,8 @@ def _decode(image: Image.Image, index: int) -> None:
         image.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise RejectedInput(
-            f"Page {index + 1} of the image cannot be decoded (corrupt or truncated file): {exc}"
-        ) from exc
+            f"Page {index + 1} of the image cannot be decoded (corrupt or truncated file): {exc}",
+            "r_image_page_undecodable", page=index + 1, detail=str(exc)) from exc
 
 
 def to_gray(image: Image.Image, drop_colour: bool = False) -> np.ndarray:
@@ -198,9 +205,10 @@ def load_image_page(path: Path, kind: str, index: int, max_pixels: int, drop_col
     with _open_image(Path(path), kind) as image:
         frames = getattr(image, "n_frames", 1)
         if not 0 <= index < frames:
-            raise RejectedInput(f"Page {index + 1} does not exist; the image has {frames} page(s).")
+            raise RejectedInput(f"Page {index + 1} does not exist; the image has {frames} page(s).",
+                                "r_image_page_missing", page=index + 1, pages=frames)
         _seek(image, index)
-        _check_pixels(*image.size, max_pixels, f"Page {index + 1}")
+        _check_pixels(*image.size, max_pixels, index + 1)
         _decode(image, index)
         dpi, known = _image_dpi(image)
         try:
@@ -239,7 +247,8 @@ def render_pdf_page(doc: pdfium.PdfDocument, index: int, max_pixels: int,
     try:
         bitmap = page.render(scale=scale, grayscale=not drop_colour, may_draw_forms=True)
     except pdfium.PdfiumError as exc:
-        raise RejectedInput(f"Page {index + 1} of the PDF cannot be rendered (damaged content): {exc}") from exc
+        raise RejectedInput(f"Page {index + 1} of the PDF cannot be rendered (damaged content): {exc}",
+                            "r_pdf_page_unrenderable", page=index + 1, detail=str(exc)) from exc
     pixels = bitmap.to_numpy()
     if pixels.ndim == 3:
         pixels = _brightest_channel(pixels[..., :3]) if drop_colour and pixels.shape[2] >= 3 else pixels[..., 0]

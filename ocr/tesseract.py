@@ -62,7 +62,8 @@ def engine() -> str:
     """How pages are read: "library" (in this process, the default) or "program" (RECORDS_OCR_ENGINE)."""
     chosen = (os.environ.get("RECORDS_OCR_ENGINE") or "library").strip().lower()
     if chosen not in ENGINES:
-        raise ProcessingFailed(f"RECORDS_OCR_ENGINE must be one of {', '.join(ENGINES)}, not '{chosen}'.")
+        raise ProcessingFailed(f"RECORDS_OCR_ENGINE must be one of {', '.join(ENGINES)}, not '{chosen}'.",
+                               "r_ocr_engine", engines=", ".join(ENGINES), chosen=chosen)
     return chosen
 
 
@@ -88,15 +89,16 @@ def _run(argv: list[str], timeout: int) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(argv, capture_output=True, timeout=timeout, env=_env(), check=False)
     except subprocess.TimeoutExpired as exc:
-        raise ProcessingFailed(f"OCR of the page took longer than {timeout} s and was stopped.") from exc
+        raise ProcessingFailed(f"OCR of the page took longer than {timeout} s and was stopped.", "r_ocr_timeout",
+                               seconds=timeout) from exc
     except FileNotFoundError as exc:
-        raise ProcessingFailed("The tesseract program is not installed on this server.") from exc
+        raise ProcessingFailed("The tesseract program is not installed on this server.", "r_tess_missing") from exc
 
 
 def _write_png(image: np.ndarray, path: Path) -> None:
     # Compression level 1: the file only lives for one tesseract call, speed matters more than size.
     if not cv2.imwrite(str(path), image, [cv2.IMWRITE_PNG_COMPRESSION, 1]):
-        raise ProcessingFailed("Could not write the page image for OCR.")
+        raise ProcessingFailed("Could not write the page image for OCR.", "r_ocr_write")
 
 
 def osd(image: np.ndarray, dpi: int) -> Osd | None:
@@ -149,7 +151,8 @@ def _read(src: Path, base: Path, lang: str, psm: int, dpi: int, outputs: list[st
     proc = _run(argv, OCR_TIMEOUT_S)
     if proc.returncode != 0:
         stderr = proc.stderr.decode("utf-8", "replace")
-        raise ProcessingFailed(f"Tesseract failed on the page (exit {proc.returncode}): {stderr.strip()[-300:]}")
+        raise ProcessingFailed(f"Tesseract failed on the page (exit {proc.returncode}): {stderr.strip()[-300:]}",
+                               "r_tess_failed", code=proc.returncode, detail=stderr.strip()[-300:])
 
 
 def text_of(words: list[dict]) -> str:

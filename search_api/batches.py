@@ -17,7 +17,7 @@ from typing import Any
 
 from catalog import Catalog
 from catalog.batches import BatchRecord, finish_batch, get_batch, unfinished_batches
-from documents.errors import NotFound, RecordsError
+from documents.errors import NotFound, RecordsError, keyed
 from ingest.outcome import outcome
 
 log = logging.getLogger("records.api.batches")
@@ -50,17 +50,24 @@ class BatchRunner:
                     seen.add(id(entry))
                     entries.append(entry)
 
-        error = None
+        problem = None
         try:
             ingest_paths(paths, options, self.backends, batch_id=batch_id, display_names=names, on_entry=on_entry)
-        except (RecordsError, ValueError) as exc:
-            error = getattr(exc, "reason", None) or str(exc)
+        except RecordsError as exc:
+            problem = exc
+        except ValueError as exc:
+            problem = RecordsError(str(exc))
         except Exception as exc:
             log.exception("batch %s failed", batch_id)
-            error = f"the batch could not be processed ({type(exc).__name__}: {exc}); upload it again"
+            detail = f"{type(exc).__name__}: {exc}"
+            problem = RecordsError(f"the batch could not be processed ({detail}); upload it again", "r_batch_crashed",
+                                   detail=detail)
         finally:
             shutil.rmtree(spool, ignore_errors=True)
-        finish_batch(self.catalog, batch_id, error)
+        if problem is None:
+            finish_batch(self.catalog, batch_id)
+        else:
+            finish_batch(self.catalog, batch_id, problem.reason, problem.message)
         with self._lock:
             self._live.pop(batch_id, None)
 
@@ -75,8 +82,8 @@ class BatchRunner:
             spool = spool_root / record.id
             paths = [spool / spool_name(f.seq, f.name) for f in record.files]
             if not all(p.is_file() for p in paths):
-                finish_batch(self.catalog, record.id,
-                             "the server stopped before this batch was stored; upload it again")
+                finish_batch(self.catalog, record.id, "the server stopped before this batch was stored; upload it "
+                             "again", keyed("r_batch_lost"))
                 continue
             o = record.options
             options = IngestOptions(agency=record.agency, visibility=o.get("visibility", "private"),
@@ -136,5 +143,6 @@ def _describe(record: BatchRecord, documents: list[dict]) -> dict[str, Any]:
         result = "attention" if record.state == "failed" else outcome(counts)
     return {"outcome": result, "exit_code": None if result is None else int(result == "attention"),
             "batch": record.id, "agency": record.agency, "user": record.user, "state": record.state,
-            "error": record.error, "created_at": record.created_at, "finished_at": record.finished_at,
+            "error": record.error, "error_key": record.error_key, "error_params": record.error_params,
+            "created_at": record.created_at, "finished_at": record.finished_at,
             "done": done, "files": files, "documents": documents, "counts": counts}

@@ -27,9 +27,9 @@ class ApiError(Exception):
         """The message in `lang` when it has a translation, else the English `message`."""
         if self.key is None:
             return self.message
-        from search_api.i18n import translate
+        from search_api.i18n import translate_message
 
-        return translate(self.key, lang, **self.values)
+        return translate_message({"key": self.key, "params": self.values}, lang, self.message)
 
 
 def unauthorized(message: str = "sign in: send your API token as 'Authorization: Bearer TOKEN'") -> ApiError:
@@ -65,12 +65,14 @@ def request_lang(request: Request) -> str:
 
 def _localized_body(request: Request, status: int, code: str, message: str, key: str | None,
                     values: dict | None) -> dict:
-    """The JSON error; a keyed one also carries its key and its text in the caller's language (`localized`)."""
+    """The JSON error; a keyed one also carries its key, params and its text in the caller's language
+    (`localized`)."""
     body = _body(status, code, message)
     if key:
-        from search_api.i18n import translate
+        from search_api.i18n import translate_message
 
-        body["error"].update(key=key, localized=translate(key, request_lang(request), **(values or {})))
+        localized = translate_message({"key": key, "params": values or {}}, request_lang(request), message)
+        body["error"].update(key=key, params=values or {}, localized=localized)
     return body
 
 
@@ -105,17 +107,16 @@ def install(app: FastAPI) -> None:
         # a server behind Records (object store, search index, queue) is down: 503, never 500 or 422
         message = ApiError(503, "unavailable", f"a service Records needs is unavailable ({exc.reason}); "
                            "nothing was changed — try again in a minute", key="err_backend_down",
-                           values={"reason": exc.reason}).message_in(request_lang(request))
+                           values={"reason": exc.message or exc.reason}).message_in(request_lang(request))
         return respond(request, 503, "unavailable", message, {"Retry-After": "30"})
 
     @app.exception_handler(RecordsError)
     async def records_error(request: Request, exc: RecordsError):
-        key = getattr(exc, "i18n_key", None)
-        message = exc.reason
-        if key is not None:
-            message = ApiError(422, "invalid", exc.reason, key=key, values=getattr(exc, "i18n_values", {})
-                               ).message_in(request_lang(request))
-        return respond(request, 422, "invalid", message)
+        # a keyed reason (documents.errors) answers in the caller's language, with its key and the English text
+        from search_api.i18n import translate_message
+
+        message = translate_message(exc.message or exc.reason, request_lang(request), exc.reason)
+        return respond(request, 422, "invalid", message, key=exc.key, values=exc.params)
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError):

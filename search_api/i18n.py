@@ -23,6 +23,32 @@ def translate(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def translate_message(message: dict | list | str | None, lang: str, fallback: str | None = None) -> str:
+    """A keyed message (documents.errors: `{"key", "params"}`, params possibly keyed messages or lists of them) in
+    `lang`. A plain string is shown as it is; a key the catalogues do not know, or whose text asks for a param the
+    record lacks, gives `fallback` (the stored English reason), so nothing is lost to an older or newer record."""
+    if isinstance(message, list):
+        return "; ".join(translate_message(m, lang) for m in message)
+    if not isinstance(message, dict):
+        return fallback if message is None else str(message)
+    key, params = message.get("key"), message.get("params") or {}
+    if key not in MESSAGES:
+        return fallback if fallback is not None else str(key)
+    try:
+        return translate(key, lang, **{name: translate_message(v, lang) if isinstance(v, dict | list) else v
+                                       for name, v in params.items()})
+    except (KeyError, IndexError, ValueError):  # the catalogue's text and the stored params disagree
+        return fallback if fallback is not None else translate(key, "en", **params)
+
+
+def reason_in(error: str | None, key: str | None, params: dict | None, lang: str) -> str | None:
+    """The reason of a ledger entry, manifest or batch (its `error`, `error_key`, `error_params`) in `lang`; the
+    English `error` for a record written before reasons had keys."""
+    if not key:
+        return error
+    return translate_message({"key": key, "params": params or {}}, lang, error)
+
+
 def doc_label(title: str | None, doc_type: str | None, number: str | None, issued: str | None, lang: str,
               filename: str | None = None) -> str:
     """A document's title, or for one without a title a readable label from its type, number and date

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
@@ -12,6 +13,7 @@ from catalog import Catalog, append_audit
 from documents.access import Principal
 from search_api.config import ApiLimits
 from search_api.ratelimit import SignInLimiter
+from search_api.timefmt import office_zone
 from settings import Settings
 
 log = logging.getLogger("records.api")
@@ -27,6 +29,7 @@ class ApiState:
     limits: ApiLimits
     runner: Any  # search_api.batches.BatchRunner
     signin_limiter: SignInLimiter = field(default_factory=SignInLimiter)
+    zone: ZoneInfo = field(default_factory=office_zone)  # RECORDS_TIMEZONE: times on screen; the store keeps UTC
 
     @property
     def max_file_bytes(self) -> int:

@@ -54,8 +54,14 @@ def spool_name(seq: int, name: str) -> str:
     return f"{seq:04d}-{name}"
 
 
-def _too_large(message: str) -> ApiError:
-    return ApiError(413, "too_large", message)  # not keyed: the message names the sizes
+def _too_large(message: str, key: str, **values: object) -> ApiError:
+    return ApiError(413, "too_large", message, key=key, values=values)
+
+
+def megabytes(size: int) -> str:
+    """A size as a clerk reads it, in MB: `512`, `1.5`, `0.19`."""
+    mb = size / (1024 * 1024)
+    return f"{mb:.0f}" if mb >= 10 else f"{mb:.2g}"
 
 
 async def receive_batch(request: Request, spool: Path, *, max_files: int, max_file_bytes: int,
@@ -65,11 +71,12 @@ async def receive_batch(request: Request, spool: Path, *, max_files: int, max_fi
     boundary = params.get(b"boundary")
     if ctype != b"multipart/form-data" or not boundary:
         raise ApiError(415, "unsupported_media_type",
-                       "send the files as multipart/form-data with one 'files' part per file")
+                       "send the files as multipart/form-data with one 'files' part per file", key="err_not_multipart")
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > max_batch_bytes + 1024 * 1024:
         raise _too_large(f"this batch is {int(length)} bytes; a batch may hold at most {max_batch_bytes} bytes — "
-                         "split it into smaller batches")
+                         "split it into smaller batches", "err_batch_too_large", size=int(length),
+                         size_mb=megabytes(int(length)), limit=max_batch_bytes, limit_mb=megabytes(max_batch_bytes))
     spool.mkdir(parents=True, exist_ok=True)
     batch = ReceivedBatch()
     cur: dict = {}
@@ -118,13 +125,17 @@ async def receive_batch(request: Request, spool: Path, *, max_files: int, max_fi
         if entry is None:
             cur["text"] += chunk
             if len(cur["text"]) > MAX_FIELD_BYTES:
-                raise ApiError(422, "field_too_long", f"form field {cur.get('name')!r} is too long")
+                raise ApiError(422, "field_too_long", f"form field {cur.get('name')!r} is too long",
+                               key="err_field_too_long", values={"name": cur.get("name")})
             return
         entry.size += len(chunk)
         if entry.size > max_file_bytes:
-            raise _too_large(f"file {entry.name!r} is larger than the limit of {max_file_bytes} bytes per file")
+            raise _too_large(f"file {entry.name!r} is larger than the limit of {max_file_bytes} bytes per file",
+                             "err_file_too_large", name=entry.name, limit=max_file_bytes,
+                             limit_mb=megabytes(max_file_bytes))
         if batch.total_bytes > max_batch_bytes:
-            raise _too_large(f"this batch is larger than the limit of {max_batch_bytes} bytes; split it")
+            raise _too_large(f"this batch is larger than the limit of {max_batch_bytes} bytes; split it",
+                             "err_batch_over_limit", limit=max_batch_bytes, limit_mb=megabytes(max_batch_bytes))
         cur["sink"].write(chunk)
 
     def on_part_end() -> None:
@@ -150,7 +161,8 @@ async def receive_batch(request: Request, spool: Path, *, max_files: int, max_fi
         raise
     except Exception as exc:  # malformed multipart, client went away
         _discard(cur, spool)
-        raise ApiError(400, "bad_upload", f"the upload could not be read ({exc}); try again") from exc
+        raise ApiError(400, "bad_upload", f"the upload could not be read ({exc}); try again", key="err_bad_upload",
+                       values={"detail": str(exc)}) from exc
     if not batch.files:
         _discard(cur, spool)
         raise ApiError(422, "no_files", "the batch holds no files: add at least one file as a 'files' part",

@@ -107,15 +107,20 @@ class S3Store(ObjectStore):
             if exc.code in _MISSING:
                 raise NotFound(f"no object {key}") from exc
             if exc.code in _RETRYABLE:
-                raise TransientBackendError(f"S3 server busy or failing ({exc.code}) on {where}; retry") from exc
-            raise RecordsError(f"S3 server refused the request on {where}: {exc.code} {exc.message}") from exc
+                raise TransientBackendError(f"S3 server busy or failing ({exc.code}) on {where}; retry", "r_s3_busy",
+                                            code=exc.code, where=where) from exc
+            raise RecordsError(f"S3 server refused the request on {where}: {exc.code} {exc.message}", "r_s3_refused",
+                               where=where, code=exc.code, detail=exc.message) from exc
         if isinstance(exc, ServerError):
-            raise TransientBackendError(f"S3 server error (HTTP {exc.status_code}) on {where}; retry") from exc
+            raise TransientBackendError(f"S3 server error (HTTP {exc.status_code}) on {where}; retry", "r_s3_error",
+                                        status=exc.status_code, where=where) from exc
         if isinstance(exc, _NETWORK_ERRORS):
             reason = f"S3 server {self.endpoint or where} unreachable ({type(exc).__name__}); retry"
-            raise TransientBackendError(reason) from exc
+            raise TransientBackendError(reason, "r_s3_unreachable", server=self.endpoint or where,
+                                        detail=type(exc).__name__) from exc
         if isinstance(exc, MinioException):
-            raise RecordsError(f"S3 client error on {where}: {exc}") from exc
+            raise RecordsError(f"S3 client error on {where}: {exc}", "r_s3_client", where=where,
+                               detail=str(exc)) from exc
         raise exc
 
     def _ensure_bucket(self) -> None:
@@ -176,10 +181,12 @@ class S3Store(ObjectStore):
             self._fail(exc, key)
         if reader.sent != length or reader.digest.hexdigest() != sha:
             self.delete(key)
-            raise RecordsError(f"{path} changed while it was uploaded to {key}; upload it again")
+            raise RecordsError(f"{path} changed while it was uploaded to {key}; upload it again", "r_s3_changed",
+                               path=str(path), key=key)
         stored = self.size(key)
         if stored != length:
-            raise TransientBackendError(f"S3 server stored {stored} of {length} bytes for {key}; retry")
+            raise TransientBackendError(f"S3 server stored {stored} of {length} bytes for {key}; retry", "r_s3_short",
+                                        stored=stored, length=length, key=key)
         return sha
 
     def delete(self, key: str) -> None:

@@ -5,6 +5,7 @@ server errors that are keyed reach the UI in the user's language."""
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections.abc import Iterator
@@ -23,6 +24,10 @@ TEMPLATES = ROOT / "search_api" / "templates"
 _T_CALL = re.compile(r"""\bt\(\s*['"]([a-z0-9_]+)['"]\s*[,)]""")
 _TRANSLATE_CALL = re.compile(r"""\btranslate\(\s*['"]([a-z0-9_]+)['"]\s*[,)]""")
 _KEY_ARG = re.compile(r"""\bkey\s*=\s*['"]([a-z0-9_]+)['"]""")
+# a reason's message key as a string literal (documents.errors): `RejectedInput("...", "r_empty")`, `keyed("r_x")`
+_REASON_KEY = re.compile(r"""['"]((?:r|err)_[a-z0-9_]+)['"]""")
+_PACKAGES = ("archives", "catalog", "changes", "cli", "documents", "index", "ingest", "integrity", "metadata", "ocr",
+             "search_api", "storage", "workers")
 
 
 def _fields(text: str) -> set[str]:
@@ -57,6 +62,56 @@ def test_every_key_asked_for_in_templates_and_code_exists() -> None:
     assert not missing, f"keys used but not in the catalogues: {missing}"
 
 
+def test_every_reason_key_raised_anywhere_exists() -> None:
+    """Reasons raised by ingest, OCR, storage and the workers carry a message key (documents.errors): every key
+    named in the code, outside the web UI too, is in both catalogues."""
+    keys: dict[str, str] = {}
+    for package in _PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for key in _REASON_KEY.findall(path.read_text()):
+                keys[key] = str(path.relative_to(ROOT))
+    assert len([k for k in keys if k.startswith("r_")]) > 60, "the raise sites lost their keys"
+    for where in ("ocr/sources.py", "ocr/tesseract.py", "ingest/sniff.py", "ingest/intake.py", "storage/s3.py",
+                  "workers/reasons.py", "search_api/uploads.py"):
+        assert where in keys.values(), f"no keyed reason in {where}"
+    missing = {key: where for key, where in keys.items() if key not in MESSAGES}
+    assert not missing, f"reason keys used but not in the catalogues: {missing}"
+
+
+def test_a_reason_reads_the_same_in_english_as_the_ledger_records_it(tmp_path) -> None:
+    """The English catalogue text of a keyed reason, filled with its params, is the very reason the ledger, the
+    CLI and the logs record; the Vietnamese one is another text. Real files, real refusals."""
+    from documents.errors import RecordsError
+    from ingest.sniff import sniff
+    from ocr import count_pages
+    from search_api.i18n import translate_message
+    from workers.reasons import page_problem
+
+    realworld = Path(os.environ.get("RECORDS_SHARED", "/work/shared")) / "realworld"
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("not a scan\n")
+    (tmp_path / "cut.pdf").write_bytes((realworld / "ocrmypdf" / "trivial.pdf").read_bytes()[:300])
+    attempts = [lambda: sniff(tmp_path / "empty.pdf"), lambda: sniff(tmp_path / "notes.txt"),
+                lambda: sniff(realworld / "ocrmypdf" / "tagged.odt"),
+                lambda: count_pages(realworld / "paperless-ngx" / "encrypted.pdf", "pdf"),
+                lambda: count_pages(tmp_path / "cut.pdf", "pdf"),
+                lambda: count_pages(realworld / "ocrmypdf" / "multipage.pdf", "pdf", max_pages=2),
+                lambda: count_pages(realworld / "ocrmypdf" / "baiona.png", "png", max_pixels=1000)]
+    seen = []
+    for attempt in attempts:
+        with pytest.raises(RecordsError) as caught:
+            attempt()
+        exc = caught.value
+        assert exc.key, exc.reason
+        assert translate_message(exc.message, "en") == exc.reason
+        assert translate_message(exc.message, "vi") != exc.reason
+        wrapped = page_problem(2, exc)  # as a worker records a page's failure: translated as a whole
+        assert translate_message(wrapped.message, "en") == wrapped.reason
+        assert translate_message(wrapped.message, "vi").startswith("trang 2: ")
+        seen.append(exc.key)
+    assert len(set(seen)) == len(attempts), seen
+
+
 def test_message_families_built_from_codes_are_complete() -> None:
     from documents.access import ROLES
     from documents.model import DOC_TYPES, STATUSES, VISIBILITIES
@@ -67,6 +122,8 @@ def test_message_families_built_from_codes_are_complete() -> None:
         "dt_": DOC_TYPES, "role_": ROLES, "vis_": VISIBILITIES, "sort_": UI_SORTS,
         "st_": (*STATUSES, *FINAL_STATES, "waiting", "uploading", "received", "queued", "mixed"),
         "bst_": ("receiving", "processing", "done", "failed"), "lang_": ("vie", "eng", "urd", "ara", "fra"),
+        "stage_": ("start", "page", "assemble", "job"),  # workers/reasons.py: `keyed(f"stage_{stage}")`
+        "err_": ("user_name_invalid", "agency_name_invalid"),  # catalog/users.py: f"err_{what}_name_invalid"
     }
     missing = [prefix + code for prefix, codes in families.items() for code in codes if prefix + code not in MESSAGES]
     assert not missing, missing

@@ -20,11 +20,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, Thr
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from documents.errors import RecordsError
+from documents.errors import ProcessingFailed, RecordsError
 from documents.model import Manifest
 from settings import Settings
 from workers.pipeline import assemble, fail, store_page
 from workers.queue import JobQueue, OnDone
+from workers.reasons import assemble_problem, crash_problem, page_problem
 from workers.services import Services
 from workers.stages import PageWork, ocr_page, start_document
 
@@ -68,7 +69,7 @@ class InProcessQueue(JobQueue):
             try:
                 works = start_document(backends, doc_id, scratch)
             except RecordsError as exc:
-                on_done(fail(backends, doc_id, exc.reason))
+                on_done(fail(backends, doc_id, exc.reason, exc.message))
                 continue
             remaining[doc_id] = totals[doc_id] = len(works)
             yield from works
@@ -127,15 +128,16 @@ class InProcessQueue(JobQueue):
             future.result()
             return False
         except RecordsError as exc:
-            reason, broken = f"page {work.index + 1}: {exc.reason}", False
+            problem, broken = page_problem(work.index + 1, exc), False
         except BrokenProcessPool:
-            reason, broken = (f"page {work.index + 1}: the OCR process died (out of memory on a very large page?); "
-                              "rescan at a lower resolution"), True
+            problem, broken = ProcessingFailed(
+                f"page {work.index + 1}: the OCR process died (out of memory on a very large page?); rescan at a "
+                "lower resolution", "r_page_ocr_died", page=work.index + 1), True
         except Exception as exc:  # a bug or a library crash on odd input; record it, keep the batch going
             log.exception("page %s of %s failed", work.index + 1, work.doc_id)
-            reason, broken = f"page {work.index + 1}: processing error ({type(exc).__name__}: {exc})", False
+            problem, broken = page_problem(work.index + 1, crash_problem(exc)), False
         failed.add(work.doc_id)
-        on_done(fail(backends, work.doc_id, reason))
+        on_done(fail(backends, work.doc_id, problem.reason, problem.message))
         return broken
 
     @staticmethod
@@ -145,9 +147,10 @@ class InProcessQueue(JobQueue):
         try:
             return assemble(backends, doc_id, pages)
         except RecordsError as exc:
-            return fail(backends, doc_id, exc.reason)
+            return fail(backends, doc_id, exc.reason, exc.message)
         except Exception as exc:
             log.exception("assembling %s failed", doc_id)
-            return fail(backends, doc_id, f"assembling the document failed ({type(exc).__name__}: {exc})")
+            problem = assemble_problem(exc)
+            return fail(backends, doc_id, problem.reason, problem.message)
         finally:
             original.unlink(missing_ok=True)

@@ -31,16 +31,18 @@ from rq import get_current_job
 from rq.job import Job, JobStatus
 from rq.timeouts import JobTimeoutException
 
-from documents.errors import NotFound, RecordsError, TransientBackendError
+from documents.errors import NotFound, ProcessingFailed, RecordsError, TransientBackendError, keyed
 from documents.model import original_key
 from workers import metrics
 from workers.backends import Backends, open_backends
 from workers.pipeline import assemble, fail, load_manifest, store_page
+from workers.reasons import assemble_problem, crash_problem, joined, page_problem, stage_problem
 from workers.rq_queue import (
     ACTIVE_KEY,
     DOCSTATE_KEY,
     RQQueue,
     doc_of_job,
+    job_message,
     job_reason,
     page_timeout,
     pages_per_job,
@@ -82,14 +84,16 @@ def _log(stage: str, doc_id: str, started: float, **extra) -> None:
                          "worker": os.environ.get("RQ_WORKER_ID"), **extra}, ensure_ascii=False))
 
 
-def _give_up(reason: str) -> NoReturn:
-    """Fail the current job for good with `reason` (no retries: the same input would fail the same way)."""
+def _give_up(problem: RecordsError) -> NoReturn:
+    """Fail the current job for good with `problem`'s reason (no retries: the same input would fail the same way);
+    its keyed message goes along, for the web UI."""
     job = get_current_job()
     if job is not None:
         job.retries_left = 0
-        job.meta["reason"] = reason
+        job.meta["reason"] = problem.reason
+        job.meta["reason_message"] = problem.message
         job.save_meta()
-    raise StageFailed(reason)
+    raise StageFailed(problem.reason)
 
 
 def _original(backends: Backends, doc_id: str, ext: str, size: int) -> Path:
@@ -130,15 +134,17 @@ def _stage(name: str) -> Callable[[F], F]:
             except (*TRANSIENT, StageFailed):
                 raise
             except JobTimeoutException:
-                _give_up(f"{name}: took longer than its time limit ({get_current_job().timeout} s)")
+                seconds = get_current_job().timeout
+                _give_up(stage_problem(name, ProcessingFailed(f"took longer than its time limit ({seconds} s)",
+                                                              "r_job_timeout", seconds=seconds)))
             except NotFound as exc:
-                _give_up(f"{name}: {exc.reason} (the document was deleted, or this worker uses another store: "
-                         "check its RECORDS_HOME / RECORDS_S3_*)")
+                _give_up(stage_problem(name, exc, " (the document was deleted, or this worker uses another store: "
+                                       "check its RECORDS_HOME / RECORDS_S3_*)", "r_then_other_store"))
             except RecordsError as exc:
-                _give_up(f"{name}: {exc.reason}")
+                _give_up(stage_problem(name, exc))
             except Exception as exc:  # a bug or a library crash on odd input: record it, do not retry it
                 log.exception("%s job failed", name)
-                _give_up(f"{name}: processing error ({type(exc).__name__}: {exc})")
+                _give_up(stage_problem(name, crash_problem(exc)))
 
         return run  # type: ignore[return-value]
 
@@ -159,7 +165,7 @@ def start_job(doc_id: str) -> str:
         except (*TRANSIENT, NotFound):
             raise
         except RecordsError as exc:
-            fail(backends, doc_id, exc.reason)
+            fail(backends, doc_id, exc.reason, exc.message)
             finish_document(connection, doc_id, "failed")
             _log("start", doc_id, started, error=exc.reason)
             return "failed"
@@ -170,7 +176,7 @@ def start_job(doc_id: str) -> str:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if not works:
-        fail(backends, doc_id, "the file has no pages")
+        fail(backends, doc_id, "the file has no pages", keyed("r_file_no_pages"))
         finish_document(connection, doc_id, "failed")
         return "failed"
     connection.hset(DOCSTATE_KEY, doc_id, "processing")
@@ -237,15 +243,17 @@ def _read_and_store(connection, backends: Backends, doc_id: str, local: Path, nu
     except TRANSIENT:
         raise
     except JobTimeoutException:
-        _give_up(f"page {number}: OCR took longer than {page_timeout()} s (a huge or damaged page?); "
-                 "rescan it at a lower resolution")
+        _give_up(page_problem(number, ProcessingFailed(
+            f"OCR took longer than {page_timeout()} s (a huge or damaged page?); rescan it at a lower resolution",
+            "r_page_timeout", seconds=page_timeout())))
     except RecordsError as exc:
-        _give_up(f"page {number}: {exc.reason}")
+        _give_up(page_problem(number, exc))
     except MemoryError:
-        _give_up(f"page {number}: out of memory (a very large page?); rescan at a lower resolution")
+        _give_up(page_problem(number, ProcessingFailed(
+            "out of memory (a very large page?); rescan at a lower resolution", "r_out_of_memory")))
     except Exception as exc:  # a bug or a library crash on odd input: record it, do not retry it
         log.exception("page %s of %s failed", number, doc_id)
-        _give_up(f"page {number}: processing error ({type(exc).__name__}: {exc})")
+        _give_up(page_problem(number, crash_problem(exc)))
     metrics.page_done(connection, doc_id, number)
     _log("page", doc_id, started, page=number, confidence=summary.confidence)
 
@@ -257,12 +265,13 @@ def _assemble_and_finish(connection, backends: Backends, doc_id: str, page_count
     except TRANSIENT:
         raise
     except RecordsError as exc:
-        fail(backends, doc_id, exc.reason)
+        fail(backends, doc_id, exc.reason, exc.message)
         finish_document(connection, doc_id, "failed")
         return "failed"
     except Exception as exc:
         log.exception("assembling %s failed", doc_id)
-        fail(backends, doc_id, f"assembling the document failed ({type(exc).__name__}: {exc})")
+        problem = assemble_problem(exc)
+        fail(backends, doc_id, problem.reason, problem.message)
         finish_document(connection, doc_id, "failed")
         return "failed"
     finish_document(connection, doc_id, "processed", manifest.metadata.ocr_confidence)
@@ -281,14 +290,16 @@ def assemble_job(doc_id: str, page_count: int) -> str:
     backends = open_backends()
     try:
         page_jobs = Job.fetch_many(job.dependency_ids, connection=connection)
-        reasons = [job_reason(j) if j is not None else f"{job_id}: job lost (expired); run `records retry`"
-                   for job_id, j in zip(job.dependency_ids, page_jobs, strict=True)
-                   if j is None or j.get_status() != JobStatus.FINISHED]
-        if reasons:
-            reason = "; ".join(reasons[:3]) + (f" (and {len(reasons) - 3} more pages)" if len(reasons) > 3 else "")
-            fail(backends, doc_id, reason)
+        unfinished = [(job_id, j) for job_id, j in zip(job.dependency_ids, page_jobs, strict=True)
+                      if j is None or j.get_status() != JobStatus.FINISHED]
+        if unfinished:
+            lost = "job lost (expired); run `records retry`"
+            problem = joined(
+                [job_message(j) if j is not None else keyed("r_job_lost", job=job_id) for job_id, j in unfinished],
+                [job_reason(j) if j is not None else f"{job_id}: {lost}" for job_id, j in unfinished])
+            fail(backends, doc_id, problem.reason, problem.message)
             finish_document(connection, doc_id, "failed")
-            _log("assemble", doc_id, started, error=reason)
+            _log("assemble", doc_id, started, error=problem.reason)
             return "failed"
         return _assemble_and_finish(connection, backends, doc_id, page_count, started)
     finally:
@@ -324,18 +335,21 @@ def on_job_failure(job: Job, connection, exc_type, exc_value, traceback) -> None
         log.warning(json.dumps({"event": "retry", "job": job.id, "error": f"{exc_type.__name__}: {exc_value}",
                                 "retries_left": job.retries_left}))
         return
-    reason = job.meta.get("reason")
+    reason, message = job.meta.get("reason"), job.meta.get("reason_message")
     if not reason:
         if abandoned:
-            what = "the worker running it stopped (killed or lost) too many times"
+            what = ProcessingFailed("the worker running it stopped (killed or lost) too many times", "r_worker_lost")
         elif exc_type is not None and issubclass(exc_type, JobTimeoutException):
-            what = "it took too long"
+            what = ProcessingFailed("it took too long", "r_too_long")
+        elif isinstance(exc_value, RecordsError):
+            what = exc_value
         else:
-            what = f"{getattr(exc_value, 'reason', exc_value)}"
+            what = ProcessingFailed(str(exc_value))
         stage = stage_of_job(job.id) or "job"
         retried = " after 3 retries; run `records retry` when the cause is fixed" if job.retry_intervals else ""
-        reason = f"{stage}: {what}{retried}"
-        job.meta["reason"] = reason
+        problem = stage_problem(stage, what, retried, "r_then_retry" if retried else None)
+        reason, message = problem.reason, problem.message
+        job.meta["reason"], job.meta["reason_message"] = reason, message
         job.save_meta()
     connection.incr(metrics.JOBS_FAILED_KEY)
     doc_id = doc_of_job(job.id)
@@ -344,7 +358,7 @@ def on_job_failure(job: Job, connection, exc_type, exc_value, traceback) -> None
     try:
         backends = open_backends()
         try:
-            fail(backends, doc_id, reason)
+            fail(backends, doc_id, reason, message)
         finally:
             backends.close()
     except Exception:  # the store itself may be what is down; Redis still shows the failed job and its reason

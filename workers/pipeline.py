@@ -133,7 +133,7 @@ def assemble(backends: Services, doc_id: str, page_count: int) -> Manifest:
     manifest.derivatives = {name: put_hashed(store, derivative_key(doc_id, name), data, kind)
                             for name, data, kind in document_objects(texts, pdfs, manifest)}
     manifest.pages = [page_from_dict(i) for i in infos]
-    manifest.status, manifest.error = "processed", None
+    manifest.set_error("processed", None)
     manifest.pipeline_version = PIPELINE_VERSION
     # Index first, then record `processed`: a crash in between leaves a document that is re-run (and
     # re-indexed, idempotently), never one that the store calls processed but search cannot find.
@@ -164,10 +164,10 @@ def _archival(pdf: bytes, manifest: Manifest) -> bytes:
         return pdf
 
 
-def fail(backends: Services, doc_id: str, reason: str) -> Manifest:
-    """Record that the document failed, with a reason a clerk can act on."""
+def fail(backends: Services, doc_id: str, reason: str, message: dict | None = None) -> Manifest:
+    """Record that the document failed, with a reason a clerk can act on (and its keyed message, for the UI)."""
     manifest = load_manifest(backends, doc_id)
-    manifest.status, manifest.error = "failed", reason
+    manifest.set_error("failed", reason, message)
     save_manifest(backends, manifest)
     log.warning(json.dumps({"event": "failed", "doc": doc_id, "reason": reason}, ensure_ascii=False))
     return manifest

@@ -113,8 +113,8 @@ def connect(url: str) -> Redis:
     try:
         conn.ping()
     except (redis.ConnectionError, redis.TimeoutError) as exc:
-        raise TransientBackendError(f"Redis at {url} is unreachable ({exc}); start it or fix RECORDS_REDIS_URL") \
-            from exc
+        raise TransientBackendError(f"Redis at {url} is unreachable ({exc}); start it or fix RECORDS_REDIS_URL",
+                                    "r_redis_unreachable", url=url, detail=str(exc)) from exc
     return conn
 
 
@@ -302,7 +302,7 @@ class RQQueue(JobQueue):
                 registry.remove(job_id, delete_job=True)
             if manifest is None or manifest.status == "processed":
                 continue  # nothing to redo (deleted document, or already done by a later run)
-            manifest.status, manifest.error = "queued", None
+            manifest.set_error("queued", None)
             save_manifest(backends, manifest)
             self.connection.delete(ACTIVE_KEY.format(doc_id))
             requeued.extend(self.enqueue_documents([doc_id]))
@@ -320,7 +320,7 @@ class RQQueue(JobQueue):
                 continue
             if manifest.status in TERMINAL:
                 continue  # finished meanwhile
-            manifest.status, manifest.error = "queued", None
+            manifest.set_error("queued", None)
             save_manifest(backends, manifest)
             self.connection.delete(ACTIVE_KEY.format(doc_id))
             requeued.extend(self.enqueue_documents([doc_id]))
@@ -361,6 +361,11 @@ class RQQueue(JobQueue):
         for _, state in self.connection.hscan_iter(DOCSTATE_KEY, count=1000):
             counts[state.decode()] = counts.get(state.decode(), 0) + 1
         return counts
+
+
+def job_message(job: Job) -> dict | str:
+    """Why a job failed as a keyed message (documents.errors) when the job recorded one, else `job_reason`."""
+    return (job.meta or {}).get("reason_message") or job_reason(job)
 
 
 def job_reason(job: Job) -> str:

@@ -30,7 +30,7 @@ def start_document(backends: Services, doc_id: str, scratch: Path) -> list[PageW
     from ocr import count_pages
 
     manifest = load_manifest(backends, doc_id)
-    manifest.status, manifest.error = "processing", None
+    manifest.set_error("processing", None)
     save_manifest(backends, manifest)
     local = backends.store.get_file(original_key(doc_id, manifest.original.ext),
                                     scratch / f"{doc_id}.{manifest.original.ext}")

@@ -54,7 +54,7 @@ def detect_format(path: Path) -> str:
 def open_manifest(path: Path) -> ManifestFile:
     """Open the manifest at `path` for streaming. Raises RejectedInput when it cannot be used at all."""
     if not path.is_file():
-        raise RejectedInput(f"manifest {path} not found")
+        raise RejectedInput(f"manifest {path} not found", "r_manifest_missing", path=str(path))
     fmt = detect_format(path)
     if fmt == "jsonl":
         return ManifestFile("jsonl", [], _jsonl_rows(path))
@@ -84,7 +84,8 @@ def _open_csv(path: Path) -> ManifestFile:
     lines = _decoded_lines(path, bad_lines)
     header_line = next(lines, "")
     if not header_line.strip():
-        raise RejectedInput(f"manifest {path} is empty: the first line must name the columns (path, title, ...)")
+        raise RejectedInput(f"manifest {path} is empty: the first line must name the columns (path, title, ...)",
+                            "r_manifest_empty", path=str(path))
     delimiter = _sniff_delimiter(header_line)
     header = [h.strip().lower() for h in next(csv.reader([header_line], delimiter=delimiter))]
     problems: list[tuple[int, str]] = []
@@ -92,7 +93,8 @@ def _open_csv(path: Path) -> ManifestFile:
         problems.append((1, "the header is not UTF-8: save the spreadsheet as 'CSV UTF-8'"))
     if "path" not in header:
         raise RejectedInput(f"manifest {path}: the header (line 1) has no 'path' column; found: "
-                            f"{', '.join(header)} (delimiter {delimiter!r})")
+                            f"{', '.join(header)} (delimiter {delimiter!r})", "r_manifest_no_path", path=str(path),
+                            found=", ".join(header), delimiter=repr(delimiter))
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         problems.append((1, f"unknown column(s) ignored: {', '.join(unknown)} (known: {', '.join(COLUMNS)})"))

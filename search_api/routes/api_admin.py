@@ -35,7 +35,7 @@ class NewUser(BaseModel):
 def users(principal: PrincipalDep, state: StateDep) -> dict:
     """Users of the admin's agency (never their tokens)."""
     if not can_manage_users(principal):
-        raise forbidden("only administrators manage users")
+        raise forbidden("only administrators manage users", key="admins_only")
     return {"users": [u.to_dict() for u in list_users(state.catalog, principal.agency)]}
 
 
@@ -43,9 +43,10 @@ def users(principal: PrincipalDep, state: StateDep) -> dict:
 def create_user(request: Request, principal: PrincipalDep, state: StateDep, new: NewUser) -> dict:
     """Returns the new user's API token; it is stored only as a hash and cannot be shown again."""
     if not can_manage_users(principal):
-        raise forbidden("only administrators manage users")
+        raise forbidden("only administrators manage users", key="admins_only")
     if new.role not in ROLES:
-        raise ApiError(422, "invalid", f"role must be one of {', '.join(ROLES)}")
+        raise ApiError(422, "invalid", f"role must be one of {', '.join(ROLES)}", key="err_role",
+                       values={"known": ", ".join(ROLES)})
     user, token = add_user(state.catalog, new.name, principal.agency or "", new.role, created_by=principal.user)
     state.audit(request, principal, "user.add", user.name, principal.agency, role_given=user.role)
     return {**user.to_dict(), "token": token}
@@ -54,7 +55,7 @@ def create_user(request: Request, principal: PrincipalDep, state: StateDep, new:
 def _own_user(state, principal, name: str):
     """A user of the admin's own agency (403 for non-admins; 404 for unknown users and other agencies')."""
     if not can_manage_users(principal):
-        raise forbidden("only administrators manage users")
+        raise forbidden("only administrators manage users", key="admins_only")
     try:
         user = get_user(state.catalog, name)
     except NotFound:
@@ -69,7 +70,8 @@ def remove_user(request: Request, principal: PrincipalDep, state: StateDep, name
     """The user's token stops working at once; the user and its audit history stay."""
     user = _own_user(state, principal, name)
     if user.name == principal.user:
-        raise ApiError(422, "invalid", "you cannot disable yourself; ask another administrator")
+        raise ApiError(422, "invalid", "you cannot disable yourself; ask another administrator",
+                       key="err_disable_self")
     disable_user(state.catalog, name)
     state.audit(request, principal, "user.disable", name, principal.agency)
     return {"name": name, "disabled": True}
@@ -99,7 +101,7 @@ def audit(
 ) -> dict:
     """Entries made by your agency's users or on your agency's documents, newest first. Read-only."""
     if not can_read_audit(principal):
-        raise forbidden("only administrators read the audit log")
+        raise forbidden("only administrators read the audit log", key="admins_only")
     since = parse_date(since, "since") if since and len(since) <= 10 else since
     until = parse_date(until, "until") if until and len(until) <= 10 else until
     entries = list_audit(

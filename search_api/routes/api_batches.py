@@ -15,7 +15,8 @@ from documents.access import can_upload, check_visibility
 from documents.errors import NotFound
 from ingest.intake import LANGS, IngestOptions
 from search_api.auth import PrincipalDep
-from search_api.errors import ApiError, forbidden, not_found
+from search_api.errors import ApiError, forbidden, not_found, request_lang
+from search_api.i18n import reason_in
 from search_api.state import StateDep
 from search_api.uploads import receive_batch
 
@@ -40,7 +41,8 @@ def check_backends_up(state) -> None:
         try:
             connection.ping()
         except (redis.ConnectionError, redis.TimeoutError) as exc:
-            raise TransientBackendError(f"the queue (Redis) is unreachable: {exc}") from exc
+            raise TransientBackendError(f"the queue (Redis) is unreachable: {exc}", "r_queue_unreachable",
+                                        detail=str(exc)) from exc
 
 
 def _split(value: str | None) -> list[str]:
@@ -81,7 +83,8 @@ async def upload(request: Request, principal: PrincipalDep, state: StateDep) -> 
                                   known=list_agencies(state.catalog))
         lang = fields.get("lang") or state.settings.default_lang
         if lang not in LANGS:
-            raise ApiError(422, "invalid", f"lang must be one of {', '.join(LANGS)}")
+            raise ApiError(422, "invalid", f"lang must be one of {', '.join(LANGS)}", key="err_lang",
+                           values={"known": ", ".join(LANGS)})
         options = IngestOptions(
             agency=principal.agency or "",
             visibility=visibility,
@@ -170,4 +173,9 @@ def progress(request: Request, principal: PrincipalDep, state: StateDep, batch_i
     if status["agency"] != principal.agency and not principal.all_agencies:
         state.audit(request, principal, "denied", batch_id, status["agency"], what="batch")
         raise not_found("batch")
+    # every reason also in the caller's language (`error_localized`), from its message key when it has one
+    lang = request_lang(request)
+    for record in (status, *status["documents"]):
+        record["error_localized"] = reason_in(record.get("error"), record.get("error_key"), record.get("error_params"),
+                                              lang)
     return status

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -20,6 +21,7 @@ from search_api.i18n import translate
 from search_api.routes.ui import _to_login, ui_user
 from search_api.searching import parse_date
 from search_api.state import StateDep
+from search_api.timefmt import day_bounds_utc, local_iso
 from search_api.ui_render import render, render_error, ui_lang
 
 router = APIRouter(include_in_schema=False)
@@ -47,10 +49,12 @@ def users_page(request: Request, state: StateDep) -> Response:
                   user=user)
 
 
-def _audit_filters(user: str, action: str, date_from: str, date_to: str) -> dict:
-    """The list_audit filters of the form's values (dates as yyyy-mm-dd or dd/mm/yyyy; 422 otherwise)."""
+def _audit_filters(user: str, action: str, date_from: str, date_to: str, zone: ZoneInfo) -> dict:
+    """The list_audit filters of the form's values (dates as yyyy-mm-dd or dd/mm/yyyy; 422 otherwise). The dates
+    are the office's calendar days (`zone`), as the times on the page are, not UTC days."""
     return {"user": user.strip() or None, "action": action.strip() or None,
-            "since": parse_date(date_from or None, "from"), "until": parse_date(date_to or None, "to")}
+            "since": day_bounds_utc(parse_date(date_from or None, "from"), zone),
+            "until": day_bounds_utc(parse_date(date_to or None, "to"), zone, end=True)}
 
 
 @router.get("/admin/audit")
@@ -71,7 +75,7 @@ def audit_page(
     current = {"user": user, "action": action, "from": date_from, "to": date_to}
     error, entries = None, []
     try:
-        filters = _audit_filters(user, action, date_from, date_to)
+        filters = _audit_filters(user, action, date_from, date_to, state.zone)
         entries = list_audit(state.catalog, agency=me.agency, limit=AUDIT_PAGE + 1,
                              offset=(page - 1) * AUDIT_PAGE, **filters)
         state.audit(request, me.principal, "audit.read", None, me.agency, filter_user=filters["user"],
@@ -100,22 +104,23 @@ def audit_csv(
     if refused is not None:
         return refused
     try:
-        filters = _audit_filters(user, action, date_from, date_to)
+        filters = _audit_filters(user, action, date_from, date_to, state.zone)
     except ApiError as exc:
         return render_error(request, exc.status, exc.message, exc.key, exc.values)
     entries = list_audit(state.catalog, agency=me.agency, limit=CSV_LIMIT, offset=0, **filters)
     state.audit(request, me.principal, "audit.export", None, me.agency, filter_user=filters["user"],
                 filter_action=filters["action"], rows=len(entries))
-    return Response("\ufeff" + audit_csv_text(entries), media_type="text/csv; charset=utf-8",
+    return Response("\ufeff" + audit_csv_text(entries, state.zone), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
 
 
-def audit_csv_text(entries: list[AuditEntry]) -> str:
-    """CSV of audit entries: one row each, the details as JSON."""
+def audit_csv_text(entries: list[AuditEntry], zone: ZoneInfo) -> str:
+    """CSV of audit entries: one row each, the details as JSON; the time as ISO 8601 in the office's zone with its
+    offset (`2026-12-02T16:53:07+07:00`), so the file says which zone it is in and converts back to UTC exactly."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "time", "user", "agency", "role", "action", "target", "target_agency", "client", "detail"])
     for e in entries:
-        writer.writerow([e.id, e.ts, e.user, e.agency or "", e.role or "", e.action, e.target or "",
+        writer.writerow([e.id, local_iso(e.ts, zone), e.user, e.agency or "", e.role or "", e.action, e.target or "",
                          e.target_agency or "", e.client or "", json.dumps(e.detail, ensure_ascii=False)])
     return out.getvalue()

@@ -8,8 +8,20 @@
   const rows = document.getElementById("batch-rows");
   let timer = null;
 
-  function dmy(ts) {
-    return ts ? ts.slice(8, 10) + "/" + ts.slice(5, 7) + "/" + ts.slice(0, 4) + " " + ts.slice(11, 16) : "";
+  // Stored times are UTC: shown in the office's zone (RECORDS_TIMEZONE), as the server shows them
+  // (search_api/timefmt.py): "02/12/2026 16:53" in Vietnamese, "2 Dec 2026, 16:53" in English.
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const parts = new Intl.DateTimeFormat("en-GB", {timeZone: section.dataset.zone, year: "numeric", month: "numeric",
+    day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23"});
+  const vietnamese = document.documentElement.lang === "vi";
+
+  function when(ts) {
+    if (!ts) return "";
+    const p = {};
+    parts.formatToParts(new Date(ts)).forEach(function (x) { p[x.type] = x.value; });
+    const day = Number(p.day), month = Number(p.month), hm = p.hour + ":" + p.minute;
+    if (vietnamese) return String(day).padStart(2, "0") + "/" + String(month).padStart(2, "0") + "/" + p.year + " " + hm;
+    return day + " " + MONTHS[month - 1] + " " + p.year + ", " + hm;
   }
 
   function cell(text, cls) {
@@ -31,14 +43,14 @@
         code.textContent = b.batch;
         const first = document.createElement("td");
         first.appendChild(code);
-        row.append(first, cell(b.user), cell(dmy(b.created_at)), cell("", "batch-state"), cell("", "batch-finished"));
+        row.append(first, cell(b.user), cell(when(b.created_at)), cell("", "batch-state"), cell("", "batch-finished"));
         rows.insertBefore(row, rows.firstChild);
       }
       const st = row.querySelector(".batch-state");
       st.textContent = states[b.state] || b.state;
       st.dataset.state = b.state;
       st.className = "batch-state state-" + b.state;
-      row.querySelector(".batch-finished").textContent = dmy(b.finished_at);
+      row.querySelector(".batch-finished").textContent = when(b.finished_at);
     });
     return batches.some(function (b) { return b.state === "receiving" || b.state === "processing"; });
   }

@@ -131,11 +131,11 @@
               link.textContent = d.id;
             }
             tr.append(link);
-            tr.append(el("td", {}, d.error || ""));
+            tr.append(el("td", {}, d.error_localized || d.error || ""));
             const flags = el("td", {"class": "flags"});
             (d.flags || []).forEach(function (f) {
               flags.append(el("span", {"class": "flag " + f.kind, "data-reason": f.reason, title: f.detail},
-                (d.pages > 1 ? "p. " + f.page + ": " : "") + (reasons[f.reason] || f.reason)));
+                (d.pages > 1 ? form.dataset.pageAbbr.replace("{page}", f.page) + ": " : "") + (reasons[f.reason] || f.reason)));
             });
             tr.append(flags);
             tbody.append(tr);
@@ -144,7 +144,7 @@
             .map(function (c) { return (states[c[0]] || c[0]) + ": " + c[1]; }).join(" · ");
           document.getElementById("batch-state").textContent = (s.done ? states.done + " " : "") + counts;
           document.getElementById("ledger").dataset.done = s.done ? "1" : "0";
-          if (s.error) { errorBox.textContent = s.error; errorBox.hidden = false; }
+          if (s.error) { errorBox.textContent = s.error_localized || s.error; errorBox.hidden = false; }
           if (!s.done) { setTimeout(poll, 1000); } else { files = []; start.disabled = true; }
         })
         .catch(function () { setTimeout(poll, 2000); });
