@@ -6,7 +6,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from documents.errors import RejectedInput
+from documents.errors import RejectedInput, keyed
 
 # kind -> extension used for the stored original
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "tiff": "tif", "pdf": "pdf", "webp": "webp", "bmp": "bmp",
@@ -48,16 +48,21 @@ def _sniff_head(head: bytes) -> str | None:
     return None
 
 
+# what an unsupported file seems to be: message key (search_api/locale) -> the English words
+_UNKNOWN_KINDS = {"kind_rtf": "an RTF document", "kind_unknown": "not a recognised image or PDF",
+                  "kind_text": "a text file"}
+
+
 def _describe_unknown(head: bytes) -> str:
-    """A hint of what the file is, for the clerk."""
+    """A hint of what the file is, for the clerk: a key of _UNKNOWN_KINDS."""
     if head.startswith(b"{\\rtf"):
-        return "an RTF document"
+        return "kind_rtf"
     try:
         # the window may cut a multi-byte character at its end
         head[: len(head) - 4 if len(head) == _PDF_HEADER_WINDOW else len(head)].decode("utf-8")
     except UnicodeDecodeError:
-        return "not a recognised image or PDF"
-    return "a text file"
+        return "kind_unknown"
+    return "kind_text"
 
 
 def sniff(path: Path) -> Sniffed:
@@ -68,9 +73,10 @@ def sniff(path: Path) -> Sniffed:
         raise RejectedInput("empty file (0 bytes): rescan or re-copy it", "r_empty")
     kind = _sniff_head(head)
     if kind is None:
-        raise RejectedInput(f"unsupported file type ({_describe_unknown(head)}): "
+        seems = _describe_unknown(head)
+        raise RejectedInput(f"unsupported file type ({_UNKNOWN_KINDS[seems]}): "
                             "accepted are PDF, PNG, JPEG, TIFF, WebP, BMP, GIF, HEIC and zip archives of them",
-                            "r_unsupported", what=_describe_unknown(head))
+                            "r_unsupported", what=keyed(seems))
     if kind == "zip":
         _refuse_office_documents(path)
     return Sniffed(kind)

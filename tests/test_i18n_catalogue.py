@@ -123,6 +123,7 @@ def test_message_families_built_from_codes_are_complete() -> None:
         "st_": (*STATUSES, *FINAL_STATES, "waiting", "uploading", "received", "queued", "mixed"),
         "bst_": ("receiving", "processing", "done", "failed"), "lang_": ("vie", "eng", "urd", "ara", "fra"),
         "stage_": ("start", "page", "assemble", "job"),  # workers/reasons.py: `keyed(f"stage_{stage}")`
+        "kind_": ("rtf", "unknown", "text"),  # ingest/sniff.py: what an unsupported file seems to be
         "err_": ("user_name_invalid", "agency_name_invalid"),  # catalog/users.py: f"err_{what}_name_invalid"
     }
     missing = [prefix + code for prefix, codes in families.items() for code in codes if prefix + code not in MESSAGES]
