@@ -19,7 +19,7 @@ from archives.removal import document_objects, remove_document_objects
 from archives.repository import get_dossier, put_dossier
 from archives.tombstones import tombstone_doc
 from changes.core import ChangeRefused, Editor
-from documents.errors import NotFound
+from documents.errors import NotFound, keyed
 from documents.model import now_iso
 
 PROPOSALS = "archives/disposition/"
@@ -121,27 +121,30 @@ def get_proposal(editor: Editor, proposal_id: str) -> Proposal:
 def propose(editor: Editor, codes: list[str], reason: str) -> Proposal:
     """An administrator proposes destroying these dossiers (all of their agency, all due, none held)."""
     if not codes:
-        raise InvalidRecord("name at least one dossier to propose for destruction")
+        raise InvalidRecord("name at least one dossier to propose for destruction", "a_propose_none")
     reason = check_text(reason, "notes") or ""
     if not reason:
-        raise InvalidRecord("a disposition proposal needs a reason (e.g. the appraisal council's minutes)")
+        raise InvalidRecord("a disposition proposal needs a reason (e.g. the appraisal council's minutes)",
+                            "a_propose_reason")
     store = editor.backends.store
     dossiers = [visible_dossier(editor, c) for c in codes]
     agencies = {d.agency for d in dossiers}
     if len(agencies) != 1:
-        raise InvalidRecord("a proposal covers dossiers of one agency; make one proposal per agency")
+        raise InvalidRecord("a proposal covers dossiers of one agency; make one proposal per agency",
+                            "a_propose_agency")
     agency = agencies.pop()
     if not can_dispose(editor.principal, agency):
         editor.audit("denied", ",".join(d.id for d in dossiers), agency, attempted="disposition.propose")
         raise ChangeRefused("only a named administrator of the owning agency proposes a disposition "
-                            "(on the command line: --as USER)")
+                            "(on the command line: --as USER)", "a_propose_role")
     pending = _pending_dossiers(store)
     for dossier in dossiers:
         problem = eligibility(store, dossier)
         if problem:
             raise ArchiveConflict(problem)
         if dossier.id in pending:
-            raise ArchiveConflict(f"dossier {dossier.display_code} is already in proposal {pending[dossier.id]}")
+            raise ArchiveConflict(f"dossier {dossier.display_code} is already in proposal {pending[dossier.id]}",
+                                  "a_already_proposed", code=dossier.display_code, proposal=pending[dossier.id])
     proposal = Proposal(id=_new_id("P"), agency=agency, dossiers=[d.id for d in dossiers],
                         proposed_by=editor.principal.user, proposed_at=now_iso(), reason=reason)
     store.put_json(f"{PROPOSALS}{proposal.id}.json", proposal.to_dict())
@@ -154,14 +157,17 @@ def _decide(editor: Editor, proposal_id: str, action: str) -> Proposal:
     if not can_dispose(editor.principal, proposal.agency):
         editor.audit("denied", proposal.id, proposal.agency, attempted=f"disposition.{action}")
         raise ChangeRefused(f"only a named administrator of {proposal.agency} may {action} a disposition "
-                            "(on the command line: --as USER)")
+                            "(on the command line: --as USER)", "a_decide_role", agency=proposal.agency,
+                            action=keyed(f"act_{action}"))
     if proposal.status != "pending":
-        raise ArchiveConflict(f"proposal {proposal.id} is already {proposal.status}")
+        raise ArchiveConflict(f"proposal {proposal.id} is already {proposal.status}", "a_proposal_decided",
+                              id=proposal.id, status=proposal.status)
     if proposal.proposed_by == editor.principal.user:
         editor.audit("denied", proposal.id, proposal.agency, attempted=f"disposition.{action}",
                      why="self-approval")
         raise ChangeRefused(f"you proposed {proposal.id}; a second administrator of {proposal.agency} must "
-                            f"{action} it")
+                            f"{action} it", "a_self_decide", id=proposal.id, agency=proposal.agency,
+                            action=keyed(f"act_{action}"))
     return proposal
 
 
@@ -205,7 +211,8 @@ def approve(editor: Editor, proposal_id: str, note: str | None = None) -> dict[s
         proposal.decision_note, proposal.record = record["note"], record["id"]
         store.put_json(f"{PROPOSALS}{proposal.id}.json", proposal.to_dict())
     elif not can_dispose(editor.principal, proposal.agency) or editor.principal.user == proposal.proposed_by:
-        raise ChangeRefused(f"only a second administrator of {proposal.agency} may finish this disposition")
+        raise ChangeRefused(f"only a second administrator of {proposal.agency} may finish this disposition",
+                            "a_finish_role", agency=proposal.agency)
     for entry in record["dossiers"]:
         _destroy_dossier(editor, store, record, entry)
     record["state"] = "complete"

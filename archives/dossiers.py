@@ -22,13 +22,13 @@ def create_dossier(editor: Editor, code: str, title: str, agency: str | None = N
         raise InvalidRecord("say which agency the dossier belongs to (--agency)")
     if not can_edit_dossier(editor.principal, agency):
         editor.audit("denied", code, agency, attempted="dossier.create")
-        raise ChangeRefused("only officers and admins of the agency create dossiers")
+        raise ChangeRefused("only officers and admins of the agency create dossiers", "a_create_role")
     code = check_code(code, "dossier")
     cleaned = clean_dossier_fields({"title": title, **{k: v for k, v in fields.items() if v is not None}})
     store = editor.backends.store
     dossier_id = find_dossier_id(code)
     if store.exists(dossier_key(dossier_id)):
-        raise InvalidRecord(f"dossier {code!r} already exists; edit it instead")
+        raise InvalidRecord(f"dossier {code!r} already exists; edit it instead", "a_dossier_exists", code=code)
     if cleaned.get("fonds"):
         _check_fonds(store, cleaned["fonds"], agency)
     dossier = Dossier(id=dossier_id, code=code, agency=agency, **cleaned, updated_by=editor.principal.user)
@@ -45,7 +45,8 @@ def create_dossier(editor: Editor, code: str, title: str, agency: str | None = N
 def _check_fonds(store, code: str, agency: str) -> None:
     fonds = get_fonds(store, code)
     if fonds.agency != agency:
-        raise InvalidRecord(f"fonds {code!r} belongs to agency {fonds.agency}, not {agency}")
+        raise InvalidRecord(f"fonds {code!r} belongs to agency {fonds.agency}, not {agency}", "a_fonds_agency",
+                            code=code, owner=fonds.agency, agency=agency)
 
 
 def visible_dossier(editor: Editor, code: str) -> Dossier:
@@ -62,16 +63,17 @@ def edit_dossier(editor: Editor, code: str, changes: dict[str, Any]) -> Dossier:
     dossier = visible_dossier(editor, code)
     if not can_edit_dossier(editor.principal, dossier.agency):
         editor.audit("denied", dossier.id, dossier.agency, attempted="dossier.edit")
-        raise ChangeRefused("only officers and admins of the owning agency edit dossiers")
+        raise ChangeRefused("only officers and admins of the owning agency edit dossiers", "a_edit_role")
     if dossier.destroyed:
-        raise ArchiveConflict(f"dossier {dossier.display_code} was destroyed; its record can no longer change")
+        raise ArchiveConflict(f"dossier {dossier.display_code} was destroyed; its record can no longer change",
+                              "a_destroyed_record", code=dossier.display_code)
     cleaned = clean_dossier_fields(changes)
     if cleaned.get("fonds"):
         _check_fonds(editor.backends.store, cleaned["fonds"], dossier.agency)
     start = cleaned.get("start_date", dossier.start_date)
     end = cleaned.get("end_date", dossier.end_date)
     if start and end and start > end:
-        raise InvalidRecord(f"start date {start} is after end date {end}")
+        raise InvalidRecord(f"start date {start} is after end date {end}", "a_dates_reversed", start=start, end=end)
     diff = []
     for name, value in cleaned.items():
         before = getattr(dossier, name)

@@ -37,7 +37,7 @@ def check_code(value: str, what: str) -> str:
     value = (value or "").strip()
     if not _CODE.match(value) or ".." in value:
         raise InvalidRecord(f"{what} code {value!r} is not allowed: use 1-64 letters, digits, '.', '_' or '-', "
-                            "starting with a letter or digit")
+                            "starting with a letter or digit", "a_code", what=what, value=value)
     return value
 
 
@@ -51,9 +51,10 @@ def check_retention(value: Any) -> str | int | None:
         years = int(str(value).strip().removesuffix("y").removesuffix(" years"))
     except ValueError:
         raise InvalidRecord(f"retention {value!r} must be 'permanent' or a number of years (1-"
-                            f"{MAX_RETENTION_YEARS})") from None
+                            f"{MAX_RETENTION_YEARS})", "a_retention", value=value, max=MAX_RETENTION_YEARS) from None
     if not 1 <= years <= MAX_RETENTION_YEARS:
-        raise InvalidRecord(f"retention must be between 1 and {MAX_RETENTION_YEARS} years, not {years}")
+        raise InvalidRecord(f"retention must be between 1 and {MAX_RETENTION_YEARS} years, not {years}",
+                            "a_retention_range", max=MAX_RETENTION_YEARS, years=years)
     return years
 
 
@@ -64,14 +65,16 @@ def check_date(value: str | None, what: str) -> str | None:
     try:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
-        raise InvalidRecord(f"{what} {value!r} must be a date written yyyy-mm-dd") from None
+        raise InvalidRecord(f"{what} {value!r} must be a date written yyyy-mm-dd", "a_date", what=what,
+                            value=value) from None
 
 
 def check_access_level(value: str | None) -> str:
     """One of ACCESS_LEVELS (default `internal`)."""
     value = (value or "internal").strip()
     if value not in ACCESS_LEVELS:
-        raise InvalidRecord(f"access level must be one of {', '.join(ACCESS_LEVELS)}, not {value!r}")
+        raise InvalidRecord(f"access level must be one of {', '.join(ACCESS_LEVELS)}, not {value!r}", "a_access_level",
+                            known=", ".join(ACCESS_LEVELS), value=value)
     return value
 
 
@@ -82,7 +85,8 @@ def check_text(value: Any, what: str) -> str | None:
     text = str(value).strip()
     limit = TEXT_LIMITS.get(what, 500)
     if len(text) > limit:
-        raise InvalidRecord(f"{what} is {len(text)} characters long; at most {limit} are allowed")
+        raise InvalidRecord(f"{what} is {len(text)} characters long; at most {limit} are allowed", "a_too_long",
+                            what=what, n=len(text), max=limit)
     return text or None
 
 
@@ -173,13 +177,14 @@ def clean_dossier_fields(values: dict[str, Any]) -> dict[str, Any]:
     """Validate the editable fields given (others are refused); returns the cleaned values."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise InvalidRecord(f"unknown dossier field(s): {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}")
+        raise InvalidRecord(f"unknown dossier field(s): {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}",
+                            "a_unknown_fields", fields=", ".join(sorted(unknown)), editable=", ".join(EDITABLE))
     out: dict[str, Any] = {}
     for name, value in values.items():
         if name == "title":
             title = check_text(value, "title")
             if not title:
-                raise InvalidRecord("a dossier needs a title")
+                raise InvalidRecord("a dossier needs a title", "a_needs_title")
             out[name] = title
         elif name == "fonds":
             out[name] = check_code(value, "fonds") if value not in (None, "") else None
@@ -190,7 +195,8 @@ def clean_dossier_fields(values: dict[str, Any]) -> dict[str, Any]:
         elif name == "language":
             lang = (value or "").strip() or None
             if lang and not _LANG.match(lang):
-                raise InvalidRecord(f"language {lang!r} must be a three-letter code such as vie, eng, fra, urd")
+                raise InvalidRecord(f"language {lang!r} must be a three-letter code such as vie, eng, fra, urd",
+                                    "a_language", value=lang)
             out[name] = lang
         elif name in ("start_date", "end_date"):
             out[name] = check_date(value, name.replace("_", " "))
@@ -198,10 +204,11 @@ def clean_dossier_fields(values: dict[str, Any]) -> dict[str, Any]:
             items = value.split(",") if isinstance(value, str) else list(value or [])
             words = [str(k).strip() for k in items if str(k).strip()]
             if len(words) > 50 or any(len(w) > 100 for w in words):
-                raise InvalidRecord("keywords: at most 50, each at most 100 characters")
+                raise InvalidRecord("keywords: at most 50, each at most 100 characters", "a_keywords")
             out[name] = words
         else:
             out[name] = check_text(value, name)
     if out.get("start_date") and out.get("end_date") and out["start_date"] > out["end_date"]:
-        raise InvalidRecord(f"start date {out['start_date']} is after end date {out['end_date']}")
+        raise InvalidRecord(f"start date {out['start_date']} is after end date {out['end_date']}", "a_dates_reversed",
+                            start=out["start_date"], end=out["end_date"])
     return out

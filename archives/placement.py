@@ -35,13 +35,16 @@ def move_to_dossier(editor: Editor, doc_id: str, code: str | None) -> Manifest:
     def mutate(manifest: Manifest) -> list[Revision]:
         if target is not None and target.agency != manifest.agency:
             raise ArchiveConflict(f"dossier {target.display_code} belongs to {target.agency}, the document to "
-                                f"{manifest.agency}")
+                                f"{manifest.agency}", "a_other_agency", code=target.display_code,
+                                owner=target.agency, agency=manifest.agency)
         if target is not None and target.destroyed:
-            raise ArchiveConflict(f"dossier {target.display_code} was destroyed")
+            raise ArchiveConflict(f"dossier {target.display_code} was destroyed", "a_destroyed",
+                                  code=target.display_code)
         if manifest.dossier and (target is None or manifest.dossier != target.id):
             old = _maybe(store, manifest.dossier)
             if old is not None and old.legal_hold:
-                raise ArchiveConflict(f"dossier {old.display_code} is under legal hold: its documents stay")
+                raise ArchiveConflict(f"dossier {old.display_code} is under legal hold: its documents stay",
+                                      "a_held_stays", code=old.display_code)
         before, after = manifest.dossier, target.id if target else None
         if before == after:
             return []

@@ -10,7 +10,7 @@ from typing import Any
 from catalog import Catalog, append_audit
 from changes import marks
 from documents.access import Principal
-from documents.errors import RecordsError
+from documents.errors import RecordsError, keyed
 from documents.model import Manifest, PageSummary, Revision, now_iso
 from workers.backends import Backends
 from workers.pipeline import index_document, load_manifest, save_manifest
@@ -46,12 +46,14 @@ class Editor:
 def check_editable(manifest: Manifest) -> None:
     """Refuse changes to a document in the trash, not processed yet, or split/merged into new ones."""
     if manifest.trashed is not None:
-        raise ChangeRefused(f"document {manifest.id} is in the trash: restore it first")
+        raise ChangeRefused(f"document {manifest.id} is in the trash: restore it first", "c_in_trash", id=manifest.id)
     if manifest.status != "processed":
-        raise ChangeRefused(f"document {manifest.id} is {manifest.status}: it can be changed once it is processed")
+        raise ChangeRefused(f"document {manifest.id} is {manifest.status}: it can be changed once it is processed",
+                            "c_not_processed", id=manifest.id, status=keyed(f"st_{manifest.status}"))
     if manifest.superseded_by:
         raise ChangeRefused(f"document {manifest.id} was already split or merged into "
-                            f"{', '.join(manifest.superseded_by)}: change those instead")
+                            f"{', '.join(manifest.superseded_by)}: change those instead", "c_superseded",
+                            id=manifest.id, into=", ".join(manifest.superseded_by))
 
 
 def editable_page(manifest: Manifest, number: int) -> PageSummary:
@@ -59,7 +61,8 @@ def editable_page(manifest: Manifest, number: int) -> PageSummary:
     check_editable(manifest)
     page = next((p for p in manifest.pages if p.number == number), None)
     if page is None:
-        raise ChangeRefused(f"page {number} does not exist: this document has {len(manifest.pages)} pages")
+        raise ChangeRefused(f"page {number} does not exist: this document has {len(manifest.pages)} pages",
+                            "err_page_missing", page=number, pages=len(manifest.pages))
     return page
 
 
@@ -83,7 +86,8 @@ def change_document(editor: Editor, doc_id: str, action: str,
     manifest = load_manifest(editor.backends, doc_id)
     if not allowed(editor.principal, manifest):
         editor.audit("denied", doc_id, manifest.agency, attempted=action)
-        raise ChangeForbidden(f"your role may not {action.replace('_', ' ')} this document")
+        raise ChangeForbidden(f"your role may not {action.replace('_', ' ')} this document", "c_role_may_not",
+                              action=action.replace("_", " "))
     revisions = mutate(manifest)
     if not revisions:  # nothing changed (the same value again): nothing to save or reindex
         editor.audit(action, doc_id, manifest.agency, unchanged=True)

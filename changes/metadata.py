@@ -26,12 +26,13 @@ def _clean_text(name: str, raw: Any) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str):
-        raise ChangeRefused(f"{name} must be text")
+        raise ChangeRefused(f"{name} must be text", "c_field_not_text", name=name)
     text = unicodedata.normalize("NFC", raw).strip()
     if any(unicodedata.category(ch) == "Cc" for ch in text):
-        raise ChangeRefused(f"{name} may not hold control characters (new lines, tabs)")
+        raise ChangeRefused(f"{name} may not hold control characters (new lines, tabs)", "c_field_control", name=name)
     if len(text) > MAX_TEXT:
-        raise ChangeRefused(f"{name} is {len(text)} characters long; at most {MAX_TEXT}")
+        raise ChangeRefused(f"{name} is {len(text)} characters long; at most {MAX_TEXT}", "c_field_too_long", name=name,
+                            n=len(text), max=MAX_TEXT)
     return text or None
 
 
@@ -41,18 +42,19 @@ def parse_tags(raw: Any) -> list[str]:
         return []
     items = raw if isinstance(raw, list) else _TAG_SPLIT.split(raw) if isinstance(raw, str) else None
     if items is None:
-        raise ChangeRefused("tags must be a list of words or a comma-separated text")
+        raise ChangeRefused("tags must be a list of words or a comma-separated text", "c_tags_form")
     tags: list[str] = []
     for item in items:
         tag = _clean_text("a tag", item)
         if not tag:
             continue
         if len(tag) > MAX_TAG:
-            raise ChangeRefused(f"tag {tag[:20]!r}... is longer than {MAX_TAG} characters")
+            raise ChangeRefused(f"tag {tag[:20]!r}... is longer than {MAX_TAG} characters", "c_tag_too_long",
+                                tag=tag[:20], max=MAX_TAG)
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise ChangeRefused(f"{len(tags)} tags; at most {MAX_TAGS}")
+        raise ChangeRefused(f"{len(tags)} tags; at most {MAX_TAGS}", "c_too_many_tags", n=len(tags), max=MAX_TAGS)
     return tags
 
 
@@ -61,7 +63,8 @@ def validate(values: dict[str, Any]) -> dict[str, Any]:
     `ChangeRefused` naming the first bad field. An empty value clears a field (a type falls back to `other`)."""
     unknown = sorted(set(values) - set(EDITABLE))
     if unknown:
-        raise ChangeRefused(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}")
+        raise ChangeRefused(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}",
+                            "c_not_editable", fields=", ".join(unknown), editable=", ".join(EDITABLE))
     out: dict[str, Any] = {}
     for name, raw in values.items():
         if name == "tags":
@@ -99,7 +102,7 @@ def edit_metadata(editor: Editor, doc_id: str, values: dict[str, Any]) -> Manife
     """Set the given fields of `doc_id` (see `validate`); unchanged values make no revision."""
     cleaned = validate(values)
     if not cleaned:
-        raise ChangeRefused("nothing to change: give at least one field")
+        raise ChangeRefused("nothing to change: give at least one field", "c_nothing_to_change")
 
     def mutate(manifest: Manifest) -> list[Revision]:
         check_editable(manifest)

@@ -15,7 +15,7 @@ from PIL import Image
 from changes.core import ChangeRefused, Editor, change_document, editable_page, revision
 from changes.rules import can_edit
 from changes.text import resolve_open
-from documents.errors import RecordsError
+from documents.errors import RecordsError, message_of
 from documents.model import Manifest, PageSummary, Revision, page_key
 
 ROTATIONS = (90, 180, 270)
@@ -48,7 +48,7 @@ def rotate_page(editor: Editor, doc_id: str, number: int, degrees: int) -> Manif
     from ocr.pipeline import DEFAULT_CLEANUP, run_page
 
     if degrees not in ROTATIONS:
-        raise ChangeRefused(f"rotate by 90, 180 or 270 degrees (clockwise), not {degrees}")
+        raise ChangeRefused(f"rotate by 90, 180 or 270 degrees (clockwise), not {degrees}", "c_rotate", degrees=degrees)
 
     def mutate(manifest: Manifest) -> list[Revision]:
         old = editable_page(manifest, number)
@@ -80,9 +80,10 @@ def replace_page(editor: Editor, doc_id: str, number: int, rescan: Path) -> Mani
     try:
         kind = sniff(rescan).kind
     except RecordsError as exc:
-        raise ChangeRefused(f"the rescan cannot be used: {exc.reason}") from None
+        raise ChangeRefused(f"the rescan cannot be used: {exc.reason}", "c_rescan_unusable",
+                            reason=message_of(exc)) from None
     if kind == "zip":
-        raise ChangeRefused("the rescan must be one image or PDF, not a zip archive")
+        raise ChangeRefused("the rescan must be one image or PDF, not a zip archive", "c_rescan_zip")
 
     def mutate(manifest: Manifest) -> list[Revision]:
         old = editable_page(manifest, number)

@@ -26,7 +26,7 @@ def review_queue(backends, principal: Principal, agency: str | None = None, reas
     """Open flags, one entry per page, worst first. Clerks, officers and admins see their own agency's; the local
     administrator every agency's (or `agency`'s)."""
     if not can_review(principal, agency):
-        raise ChangeForbidden("you may only review your own agency's documents")
+        raise ChangeForbidden("you may only review your own agency's documents", "c_review_own")
     if kind is not None and kind not in FLAG_KINDS:
         raise ChangeRefused(f"kind must be one of {', '.join(FLAG_KINDS)}")
     wanted = agency or (None if principal.all_agencies else principal.agency)
@@ -62,7 +62,8 @@ def accept_flags(editor: Editor, doc_id: str, page: int, reason: str | None = No
         editable_page(manifest, page)
         made = resolve_open(editor, manifest, page, None, "accepted", reason)
         if not made:
-            raise ChangeRefused(f"page {page} has no open flag{' ' + reason if reason else ''} to accept")
+            raise ChangeRefused(f"page {page} has no open flag{' ' + reason if reason else ''} to accept",
+                                "c_no_open_flag", page=page, flag=f" {reason}" if reason else "")
         return made
 
     return change_document(editor, doc_id, "resolve_flag", can_edit, mutate, reindex=False)

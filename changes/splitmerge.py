@@ -90,7 +90,8 @@ def split_document(editor: Editor, doc_id: str, at: int) -> list[Manifest]:
     def mutate(manifest: Manifest) -> list[Revision]:
         check_editable(manifest)
         if not 2 <= at <= len(manifest.pages):
-            raise ChangeRefused(f"split at a page from 2 to {len(manifest.pages)}: the second document's first page")
+            raise ChangeRefused(f"split at a page from 2 to {len(manifest.pages)}: the second document's first page",
+                                "c_split_at", max=len(manifest.pages))
         pages = manifest.pages
         for part in (pages[: at - 1], pages[at - 1:]):
             key = f"split:{manifest.id}:{part[0].number}-{part[-1].number}"
@@ -106,12 +107,12 @@ def split_document(editor: Editor, doc_id: str, at: int) -> list[Manifest]:
 def merge_documents(editor: Editor, doc_ids: list[str]) -> Manifest:
     """One new document of the pages of `doc_ids`, in that order (all of one agency)."""
     if len(doc_ids) < 2 or len(set(doc_ids)) != len(doc_ids):
-        raise ChangeRefused("merge needs two or more different documents")
+        raise ChangeRefused("merge needs two or more different documents", "c_merge_two")
     manifests = [load_manifest(editor.backends, d) for d in doc_ids]
     for m in manifests:
         check_editable(m)
     if len({m.agency for m in manifests}) > 1:
-        raise ChangeRefused("only documents of one agency can be merged")
+        raise ChangeRefused("only documents of one agency can be merged", "c_merge_one_agency")
     key = "merge:" + "+".join(doc_ids)
     result: list[Manifest] = []
 

@@ -98,10 +98,11 @@ def _align_line(old: list[dict], tokens: list[str], line: int) -> list[dict]:
 def correct_text(editor: Editor, doc_id: str, page: int, new_text: str) -> Manifest:
     """Replace the text of page `page` (1-based) with `new_text`; resolves the page's review flags as corrected."""
     if not isinstance(new_text, str):
-        raise ChangeRefused("the corrected text must be text")
+        raise ChangeRefused("the corrected text must be text", "c_text_not_text")
     text = normalise(new_text)
     if len(text) > MAX_PAGE_TEXT:
-        raise ChangeRefused(f"the text is {len(text)} characters long; a page holds at most {MAX_PAGE_TEXT}")
+        raise ChangeRefused(f"the text is {len(text)} characters long; a page holds at most {MAX_PAGE_TEXT}",
+                            "c_text_too_long", n=len(text), max=MAX_PAGE_TEXT)
     store = editor.backends.store
 
     def mutate(manifest: Manifest) -> list[Revision]:

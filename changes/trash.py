@@ -35,7 +35,8 @@ def delete_document(editor: Editor, doc_id: str, days: int | None = None) -> Man
 
     def mutate(manifest: Manifest) -> list[Revision]:
         if manifest.trashed is not None:
-            raise ChangeRefused(f"this document is already in the trash (until {manifest.trashed.purge_after})")
+            raise ChangeRefused(f"this document is already in the trash (until {manifest.trashed.purge_after})",
+                                "c_already_trashed", until=manifest.trashed.purge_after[:10])
         at = datetime.now(UTC).replace(microsecond=0)
         manifest.trashed = Trashed(at=at.isoformat(), by=editor.principal.user,
                                    purge_after=(at + timedelta(days=keep)).isoformat())
@@ -51,7 +52,7 @@ def restore_document(editor: Editor, doc_id: str) -> Manifest:
 
     def mutate(manifest: Manifest) -> list[Revision]:
         if manifest.trashed is None:
-            raise ChangeRefused("this document is not in the trash")
+            raise ChangeRefused("this document is not in the trash", "c_not_in_trash")
         before = manifest.trashed.at
         manifest.trashed = None
         return [revision(editor, "restore", before=before)]
@@ -65,12 +66,12 @@ def purge_document(editor: Editor, doc_id: str, *, force: bool = False) -> dict:
     manifest = load_manifest(editor.backends, doc_id)
     if not can_delete(editor.principal, manifest):
         editor.audit("denied", doc_id, manifest.agency, attempted="purge")
-        raise ChangeForbidden("your role may not purge this document")
+        raise ChangeForbidden("your role may not purge this document", "c_role_purge")
     if manifest.trashed is None:
-        raise ChangeRefused("only documents in the trash can be purged: delete it first")
+        raise ChangeRefused("only documents in the trash can be purged: delete it first", "c_purge_not_trashed")
     if not force and manifest.trashed.purge_after > now_iso():
         raise ChangeRefused(f"this document stays restorable until {manifest.trashed.purge_after}; "
-                            "purge it earlier with --force")
+                            "purge it earlier with --force", "c_purge_not_yet", until=manifest.trashed.purge_after[:10])
     return _purge(editor, manifest)
 
 
@@ -100,10 +101,11 @@ def _purge(editor: Editor, manifest: Manifest) -> dict:
     users = _still_used_by(editor, manifest)
     if users:
         raise ChangeRefused(f"documents {', '.join(users)} were made from this one and point to its original file: "
-                            "purge them first")
+                            "purge them first", "c_purge_used", docs=", ".join(users))
     held = _held(editor, manifest)
     if held:
-        raise ChangeRefused(f"this document cannot be purged: {held}; it stays in the trash until the hold is lifted")
+        raise ChangeRefused(f"this document cannot be purged: {held}; it stays in the trash until the hold is lifted",
+                            "c_purge_held", held=held)
     tombstone = {"title": manifest.metadata.title, "file": manifest.original.filename,
                  "sha256": manifest.original.sha256, "trashed_at": manifest.trashed.at if manifest.trashed else None,
                  "trashed_by": manifest.trashed.by if manifest.trashed else None, "pages": len(manifest.pages)}

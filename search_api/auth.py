@@ -52,7 +52,8 @@ def current_user(request: Request, state: StateDep) -> User:
     if from_cookie and request.method not in _SAFE:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent, csrf_token(token)):
-            raise ApiError(403, "csrf", "this form is stale or came from another site; reload the page and retry")
+            raise ApiError(403, "csrf", "this form is stale or came from another site; reload the page and retry",
+                       key="err_csrf")
     request.state.user = user
     return user
 

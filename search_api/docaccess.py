@@ -35,7 +35,8 @@ def load_visible(state: ApiState, request: Request | None, principal: Principal,
 def check_page(manifest: Manifest, number: int) -> None:
     """404 unless `number` is one of the document's pages."""
     if number < 1 or number > max(len(manifest.pages), manifest.metadata.page_count or 0):
-        raise ApiError(404, "not_found", f"page {number} does not exist: this document has {len(manifest.pages)} pages")
+        raise ApiError(404, "not_found", f"page {number} does not exist: this document has {len(manifest.pages)} pages",
+                       key="err_page_missing", values={"page": number, "pages": len(manifest.pages)})
 
 
 def public_manifest(manifest: Manifest, principal: Principal) -> dict:

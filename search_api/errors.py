@@ -42,9 +42,9 @@ def not_found(what: str = "document") -> ApiError:
     return ApiError(404, "not_found", f"no such {what}, or you are not allowed to see it", key="err_not_found")
 
 
-def forbidden(message: str, key: str | None = None) -> ApiError:
+def forbidden(message: str, key: str | None = None, values: dict[str, object] | None = None) -> ApiError:
     """403 for actions the caller's role does not allow (on things the caller may see)."""
-    return ApiError(403, "forbidden", message, key=key)
+    return ApiError(403, "forbidden", message, key=key, values=values)
 
 
 def _body(status: int, code: str, message: str) -> dict:

@@ -99,7 +99,8 @@ def _request(principal: Principal, p: SearchParams) -> SearchRequest | None:
     """The index request for `p` as `principal` (None: it can match nothing). Dates are checked (422)."""
     for name in FILTER_FIELDS:
         if len(filter_values(getattr(p, name))) > MAX_FILTER_VALUES:
-            raise ApiError(422, "invalid", f"at most {MAX_FILTER_VALUES} values of one filter")
+            raise ApiError(422, "invalid", f"at most {MAX_FILTER_VALUES} values of one filter", key="err_filter_values",
+                           values={"n": MAX_FILTER_VALUES})
     date_from, date_to = parse_date(p.date_from, "from"), parse_date(p.date_to, "to")
     req = SearchRequest(query=p.q or "", access=principal.access, agency=filter_values(p.agency) or None,
                         doc_type=filter_values(p.doc_type) or None, language=filter_values(p.language) or None,

@@ -27,7 +27,7 @@ def user_copy(state: ApiState, request: Request, principal: Principal, manifest:
     try:
         body = stamp_pdf(pdf, stamp_lines(principal, day))
     except ProcessingFailed as exc:
-        raise ApiError(500, "copy_failed", exc.reason) from None
+        raise ApiError(500, "copy_failed", exc.reason, key=exc.key, values=exc.params) from None
     state.audit(request, principal, "download", manifest.id, manifest.agency, what="copy", requested=requested,
                 stamped_for=f"{principal.user} ({principal.agency}) {day}")
     stem = manifest.original.filename.rsplit(".", 1)[0] or manifest.id

@@ -24,8 +24,9 @@ TEMPLATES = ROOT / "search_api" / "templates"
 _T_CALL = re.compile(r"""\bt\(\s*['"]([a-z0-9_]+)['"]\s*[,)]""")
 _TRANSLATE_CALL = re.compile(r"""\btranslate\(\s*['"]([a-z0-9_]+)['"]\s*[,)]""")
 _KEY_ARG = re.compile(r"""\bkey\s*=\s*['"]([a-z0-9_]+)['"]""")
-# a reason's message key as a string literal (documents.errors): `RejectedInput("...", "r_empty")`, `keyed("r_x")`
-_REASON_KEY = re.compile(r"""['"]((?:r|err)_[a-z0-9_]+)['"]""")
+# a reason's message key as a string literal (documents.errors): `RejectedInput("...", "r_empty")`, `keyed("r_x")`;
+# r_: ingest, OCR, storage and worker reasons; c_: refused corrections; a_: archives; err_: refused requests
+_REASON_KEY = re.compile(r"""['"]((?:r|c|a|err)_[a-z0-9_]+)['"]""")
 _PACKAGES = ("archives", "catalog", "changes", "cli", "documents", "index", "ingest", "integrity", "metadata", "ocr",
              "search_api", "storage", "workers")
 
@@ -72,7 +73,7 @@ def test_every_reason_key_raised_anywhere_exists() -> None:
                 keys[key] = str(path.relative_to(ROOT))
     assert len([k for k in keys if k.startswith("r_")]) > 60, "the raise sites lost their keys"
     for where in ("ocr/sources.py", "ocr/tesseract.py", "ingest/sniff.py", "ingest/intake.py", "storage/s3.py",
-                  "workers/reasons.py", "search_api/uploads.py"):
+                  "workers/reasons.py", "search_api/uploads.py", "changes/trash.py", "changes/metadata.py"):
         assert where in keys.values(), f"no keyed reason in {where}"
     missing = {key: where for key, where in keys.items() if key not in MESSAGES}
     assert not missing, f"reason keys used but not in the catalogues: {missing}"
@@ -124,6 +125,7 @@ def test_message_families_built_from_codes_are_complete() -> None:
         "bst_": ("receiving", "processing", "done", "failed"), "lang_": ("vie", "eng", "urd", "ara", "fra"),
         "stage_": ("start", "page", "assemble", "job"),  # workers/reasons.py: `keyed(f"stage_{stage}")`
         "kind_": ("rtf", "unknown", "text"),  # ingest/sniff.py: what an unsupported file seems to be
+        "act_": ("approve", "reject"),  # archives/disposition.py: keyed(f"act_{action}")
         "err_": ("user_name_invalid", "agency_name_invalid"),  # catalog/users.py: f"err_{what}_name_invalid"
     }
     missing = [prefix + code for prefix, codes in families.items() for code in codes if prefix + code not in MESSAGES]

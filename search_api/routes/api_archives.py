@@ -46,9 +46,9 @@ def refusals(what: str = "dossier") -> Iterator[None]:
     except NotFound:
         raise not_found(what) from None
     except ChangeRefused as exc:
-        raise forbidden(exc.reason) from None
+        raise forbidden(exc.reason, key=exc.key, values=exc.params) from None
     except ArchiveConflict as exc:
-        raise ApiError(409, "conflict", exc.reason) from None
+        raise ApiError(409, "conflict", exc.reason, key=exc.key, values=exc.params) from None
 
 
 class NewFonds(BaseModel):
@@ -150,7 +150,7 @@ def retention_get(principal: PrincipalDep, state: StateDep) -> dict:
     from archives.retention import get_schedule
 
     if not principal.agency:
-        raise forbidden("no agency")
+        raise forbidden("no agency", key="err_no_agency")
     return get_schedule(state.backends.store, principal.agency).to_dict()
 
 
@@ -161,7 +161,7 @@ def retention_set(request: Request, principal: PrincipalDep, state: StateDep, ru
     from archives.retention import set_rule
 
     if not principal.agency or not can_manage_archive(principal, principal.agency):
-        raise forbidden("only administrators change the retention schedule")
+        raise forbidden("only administrators change the retention schedule", key="err_admin_retention")
     schedule = set_rule(state.backends.store, principal.agency, doc_type=rule.doc_type, dossier=rule.dossier,
                         default=rule.default, period=rule.period)
     state.audit(request, principal, "retention.set", rule.doc_type or rule.dossier or "default", principal.agency,
@@ -234,7 +234,7 @@ def document_access_level(request: Request, principal: PrincipalDep, state: Stat
 
 def _admin_only(principal) -> None:
     if principal.role != "admin":
-        raise forbidden("only administrators take part in disposition")
+        raise forbidden("only administrators take part in disposition", key="err_admin_disposition")
 
 
 @router.get("/disposition", summary="Dossiers of your agency whose retention has expired (admins)")

@@ -39,7 +39,7 @@ def _run(action, *args, **kwargs) -> Any:
     try:
         return action(*args, **kwargs)
     except ChangeForbidden as exc:
-        raise forbidden(exc.reason) from None
+        raise forbidden(exc.reason, key=exc.key, values=exc.params) from None
 
 
 class MetadataChange(BaseModel):
@@ -140,7 +140,8 @@ async def replace(request: Request, principal: PrincipalDep, state: StateDep, fi
             while chunk := await file.read(1 << 20):
                 size += len(chunk)
                 if size > MAX_RESCAN_BYTES:
-                    raise ApiError(413, "too_large", f"a rescan may be at most {MAX_RESCAN_BYTES >> 20} MB")
+                    raise ApiError(413, "too_large", f"a rescan may be at most {MAX_RESCAN_BYTES >> 20} MB",
+                                   key="err_rescan_too_large", values={"mb": MAX_RESCAN_BYTES >> 20})
                 out.write(chunk)
         manifest = await run_in_threadpool(_run, replace_page, editor_for(state, request, principal), doc_id, number,
                                            local)
@@ -227,7 +228,7 @@ def trash(request: Request, principal: PrincipalDep, state: StateDep) -> dict:
     from changes.trash import trash_list
 
     if not (principal.all_agencies or principal.role == "admin"):
-        raise forbidden("only administrators see the trash")
+        raise forbidden("only administrators see the trash", key="err_admin_trash")
     return {"documents": trash_list(editor_for(state, request, principal), principal.agency)}
 
 

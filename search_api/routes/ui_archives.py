@@ -34,7 +34,8 @@ async def _form(request: Request) -> dict[str, str]:
     form = await request.form()
     token = request.cookies.get(COOKIE) or ""
     if not token or not hmac.compare_digest(str(form.get("csrf", "")), csrf_token(token)):
-        raise ApiError(403, "csrf", "this form is stale or came from another site; reload the page and retry")
+        raise ApiError(403, "csrf", "this form is stale or came from another site; reload the page and retry",
+                       key="err_csrf")
     return {k: str(v) for k, v in form.items() if k != "csrf"}
 
 
@@ -108,7 +109,7 @@ async def dossier_hold(request: Request, state: StateDep, code: str, action: str
     if user is None:
         return _to_login(request)
     if action not in ("hold", "unhold"):
-        raise ApiError(404, "not_found", "no such page")
+        raise ApiError(404, "not_found", "no such page", key="err_no_page")
     form = await _form(request)
     fn = set_hold if action == "hold" else lift_hold
     with refusals():
@@ -123,7 +124,7 @@ def disposition_page(request: Request, state: StateDep, due_before: str = "", do
     if user is None:
         return _to_login(request)
     if not can_dispose(user.principal, user.agency):
-        raise ApiError(403, "forbidden", "only administrators take part in disposition")
+        raise ApiError(403, "forbidden", "only administrators take part in disposition", key="err_admin_disposition")
     ed = editor(state, request, user.principal)
     from search_api.searching import parse_date
 
@@ -155,7 +156,7 @@ async def disposition_decide(request: Request, state: StateDep, proposal_id: str
     if user is None:
         return _to_login(request)
     if decision not in ("approve", "reject"):
-        raise ApiError(404, "not_found", "no such page")
+        raise ApiError(404, "not_found", "no such page", key="err_no_page")
     form = await _form(request)
     ed = editor(state, request, user.principal)
     with refusals("proposal"):

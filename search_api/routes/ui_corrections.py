@@ -58,7 +58,7 @@ def text_editor(request: Request, state: StateDep, doc_id: str = Path(..., max_l
     manifest = load_visible(state, request, user.principal, doc_id)
     check_page(manifest, number)
     if not can_edit(user.principal, manifest):
-        raise forbidden("only the owning agency can correct this document's text")
+        raise forbidden("only the owning agency can correct this document's text", key="err_correct_not_owner")
     store = state.backends.store
     text = store.get_bytes(page_key(doc_id, number, "txt")).decode()
     try:
@@ -101,6 +101,6 @@ def trash_page(request: Request, state: StateDep) -> Response:
     if user is None:
         return _to_login(request)
     if user.principal.role != "admin":
-        raise forbidden("only administrators see the trash")
+        raise forbidden("only administrators see the trash", key="err_admin_trash")
     docs = trash_list(editor_for(state, request, user.principal), user.principal.agency)
     return render(request, "trash.html", {"docs": docs}, user=user)
