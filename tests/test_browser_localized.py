@@ -15,8 +15,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from test_browser_ui import ARGS, CHROMIUM, SHOTS
+import test_browser_workday as workday
+from playwright.sync_api import expect
+from test_browser_ui import SHOTS
 
 from archives.dossiers import create_dossier
 from archives.placement import move_to_dossier
@@ -33,10 +34,11 @@ from settings import Settings
 from workers.pipeline import load_manifest, save_manifest
 
 pytestmark = [pytest.mark.browser]
-LOCALES = {"vi": "vi-VN", "en": "en-GB"}
 OFFICE = ZoneInfo("Asia/Ho_Chi_Minh")  # the default RECORDS_TIMEZONE
 MAX_FILE = 1024 * 1024  # the site's per-file upload limit, so an over-limit file is small
 REALWORLD = Path(os.environ.get("RECORDS_SHARED", "/work/shared")) / "realworld"
+browser = workday.browser  # the same Chromium fixture (one browser per module) and signed-in page as the workday
+_page = workday._page
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -82,24 +84,6 @@ def site(tmp_path_factory) -> Iterator[dict]:
     with LiveServer(create_app(settings, backends=backends, limits=ApiLimits(max_file_bytes=MAX_FILE))) as server:
         yield {"url": server.url, "tokens": tokens, "docs": docs, "backends": backends, "settings": settings}
     backends.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def _page(browser, site: dict, role: str, width: int, lang: str):
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale=LOCALES[lang])
-    page = ctx.new_page()
-    page.goto(f"{site['url']}/lang/{lang}?next=/login")
-    page.fill("#token", site["tokens"][role])
-    page.click("#sign-in")
-    expect(page.locator("#who")).to_be_visible()
-    return page
 
 
 @pytest.fixture(scope="module")
@@ -271,16 +255,20 @@ def test_no_sideways_scroll_at_390_px_tables_become_labelled_cards(site, browser
             assert label.strip('"') == header[0 if lang == "vi" else 1], label
             box = cell.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-        # keyboard only: Tab reaches a user's "new token" button, which is on screen when focused
+        # keyboard only: Tab reaches a clerk's "new token" button, which is on screen when focused
         page.goto(site["url"] + "/admin/users")
         for _ in range(60):
             page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.matches('button.rotate')"):
+            if page.evaluate("document.activeElement.matches('tr[data-user^=\"nguyen\"] button.rotate')"):
                 break
         else:
             raise AssertionError("Tab never reached a 'new token' button")
         left, right, top, bottom = page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect();"
                                                  " return [r.left, r.right, r.top, r.bottom]; })()")
         assert left >= 0 and right <= 390 and top >= 0 and bottom <= 900, (left, right, top, bottom)
+        # Enter gives that user a new token: shown once, whole, and it wraps instead of widening the page
+        page.keyboard.press("Enter")
+        expect(page.locator("#new-token")).to_have_text(re.compile(r"^rec_\S{20,}$"))
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     finally:
         page.context.close()
