@@ -24,6 +24,12 @@ def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, s
     shown = records_json(["show", doc_id], env)
     assert shown["status"] == "failed"
     assert "OCR took longer than 1 s" in shown["error"] and "page 1" in shown["error"]
+    # the reason's message key travels with it through the workers: the web UI says it in the clerk's language
+    from search_api.i18n import translate_message
+
+    message = {"key": shown["error_key"], "params": shown["error_params"]}
+    assert translate_message(message, "en") == shown["error"]
+    assert "trang 1: nhận dạng chữ mất quá 1 giây" in translate_message(message, "vi")
 
     status = records_json(["status"], env)
     assert status["documents"] == {"failed": 1}
