@@ -30,6 +30,7 @@ from search_api.routes import (
     ui_corrections,
 )
 from search_api.state import ApiState
+from search_api.timefmt import office_zone
 from settings import Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -74,6 +75,7 @@ class SecurityHeaders:
 def create_app(settings: Settings | None = None, *, backends=None, limits: ApiLimits | None = None) -> FastAPI:
     """Build the app. `backends` defaults to `workers.backends.open_backends(settings)` (closed on shutdown)."""
     settings = settings or settings_module.load()
+    zone = office_zone()  # RECORDS_TIMEZONE: a wrong name stops the app here, before anything is opened
     own_backends = backends is None
     if backends is None:
         from workers.backends import open_backends
@@ -81,7 +83,7 @@ def create_app(settings: Settings | None = None, *, backends=None, limits: ApiLi
         backends = open_backends(settings)
     catalog = open_catalog(settings)
     state = ApiState(settings=settings, backends=backends, catalog=catalog, limits=limits or ApiLimits.from_env(),
-                     runner=BatchRunner(backends, catalog))
+                     runner=BatchRunner(backends, catalog), zone=zone)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

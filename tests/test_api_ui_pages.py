@@ -111,3 +111,20 @@ def test_pages_for_unknown_or_hidden_documents_are_html_404s(site) -> None:
     with httpx.Client(base_url=url, headers=english) as client:
         r = client.get("/documents/0123456789abcdef01234567")
         assert r.status_code == 404 and "not allowed to see it" in r.text
+
+
+def test_the_office_time_zone_setting(monkeypatch, tmp_path) -> None:
+    """RECORDS_TIMEZONE: times on screen in that zone (summer time included); an unknown name stops the app at start,
+    naming the setting; a calendar day of the office maps to the UTC instants the audit filter needs."""
+    from search_api.timefmt import day_bounds_utc, local_iso, local_time, office_zone
+
+    paris = office_zone("Europe/Paris")
+    assert local_time("2026-07-01T22:30:00+00:00", "vi", paris) == "02/07/2026 00:30"  # UTC+2 in summer
+    assert local_time("2026-12-01T22:30:00+00:00", "en", paris) == "1 Dec 2026, 23:30"  # UTC+1 in winter
+    assert local_time("2026-12-01T22:30:00+00:00", "vi", office_zone()) == "02/12/2026 05:30"  # default: UTC+7
+    assert local_iso("2026-12-01T22:30:00+00:00", office_zone()) == "2026-12-02T05:30:00+07:00"
+    assert day_bounds_utc("2026-12-02", office_zone()) == "2026-12-01T17:00:00+00:00"
+    assert day_bounds_utc("2026-12-02", office_zone(), end=True) == "2026-12-02T16:59:59+00:00"
+    monkeypatch.setenv("RECORDS_TIMEZONE", "Mars/Olympus_Mons")
+    with pytest.raises(ValueError, match="RECORDS_TIMEZONE 'Mars/Olympus_Mons' is not a known time zone"):
+        create_app(Settings(home=tmp_path, workers=1))
