@@ -242,8 +242,9 @@ class TantivyIndex(SearchIndex):
             d.add_text("body_f", number)
         extra = " ".join(x for x in (doc.issuing_body, doc.dossier, doc.dossier_title, *doc.tags) if x)
         if extra:
-            d.add_text("meta_f", _both(extra)[1])
-            d.add_text("body_f", _both(extra)[1])
+            extra_f = _both(extra)[1]
+            d.add_text("meta_f", extra_f)
+            d.add_text("body_f", extra_f)
         d.add_text("body_f", body_f)
         d.add_text("agency", doc.agency)
         d.add_text("doc_type", doc.doc_type or "other")
