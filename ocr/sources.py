@@ -129,7 +129,7 @@ def count_pages(path: Path, kind: str, *, max_pixels: int = 200_000_000, max_pag
             pages = len(doc)
             _check_count(pages, max_pages)
             for index in range(pages):
-                width, height = doc.get_page_size(index)  # without loading (parsing) the page
+                width, height = doc[index].get_size()
                 if not (width > 0 and height > 0):
                     raise RejectedInput(f"Page {index + 1} of the PDF has no size; the file is damaged.")
             return pages
