@@ -4,13 +4,16 @@ Matching is on the folded form, as the index matches (so `Nguyen` marks `Nguyễ
 marks `۲۰۲۳`), for the words of the parsed query that are not negated (`index.query.positive_terms`); words of a
 phrase are marked one by one. A page is folded character by character into a copy of the same length (one
 `str.translate`), and one small regex of the folded query words finds the matches in it.
+
+`locate` finds the pages of a document that a query's words and phrases match, in the same folded copy, for the
+embedded backend (which keeps one index document per Records document and the page texts beside it).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import islice
 
@@ -41,6 +44,10 @@ _MAPPED_RANGES = (
     range(0xFF10, 0xFF5B),
 )
 _GLUE = "\x00"  # what a mark, tatweel or ZWNJ becomes: part of the word it sits in, matching nothing itself
+# Between the words of a phrase: the end of the word (glue), then punctuation or space, as the engines' simple
+# tokenizers split (`_` separates words too).
+_BETWEEN = r"\x00*(?:[^\w\x00]|_)+"
+_HEAD = r"(?<![^\W_])(?<!\x00)"
 
 
 @lru_cache(maxsize=1)
@@ -60,11 +67,22 @@ def _char_fold() -> dict[int, str]:
     return table
 
 
+def _body(folded: str) -> str:
+    return (_GLUE + "*").join(re.escape(c) for c in folded)
+
+
+def _tail(prefix: bool) -> str:
+    return r"(?:[^\W_]|\x00)*" if prefix else r"\x00*(?![^\W_])"
+
+
 @lru_cache(maxsize=4096)
 def _word_pattern(folded: str, prefix: bool) -> str:
-    body = (_GLUE + "*").join(re.escape(c) for c in folded)
-    tail = r"(?:[^\W_]|\x00)*" if prefix else r"\x00*(?![^\W_])"
-    return r"(?<![^\W_])(?<!\x00)" + body + tail
+    return _HEAD + _body(folded) + _tail(prefix)
+
+
+def fold_copy(text: str) -> str:
+    """The same-length folded copy of `text` in which the patterns of this module match."""
+    return text.lower() if text.isascii() else text.translate(_char_fold())
 
 
 class Matcher:
@@ -79,7 +97,10 @@ class Matcher:
         One C-speed pass folds a copy of the page character by character (same length, so offsets carry over),
         then one small regex of the folded query words runs over it: no Python loop over the page's words.
         """
-        folded = text.lower() if text.isascii() else text.translate(_char_fold())
+        return self.spans_in(fold_copy(text), limit)
+
+    def spans_in(self, folded: str, limit: int) -> list[tuple[int, int]]:
+        """`spans` in a copy already made by `fold_copy`."""
         return [m.span() for m in islice(self.pattern.finditer(folded), limit)]
 
 
@@ -104,11 +125,39 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+@lru_cache(maxsize=1024)
+def _term_pattern(term: Term | Phrase) -> re.Pattern[str] | None:
+    """Where `term` matches in a folded copy: a word (prefix-aware), or the words of a phrase one after another."""
+    words = [f for f in (fold_normalized(w) for w in ([term.word] if isinstance(term, Term) else term.words)) if f]
+    if not words:
+        return None
+    return re.compile(_HEAD + _BETWEEN.join(_body(w) for w in words) + _tail(term.prefix))
+
+
+def locate(
+    pages: Sequence[tuple[int, str]], terms: Iterable[Term | Phrase], match: Matcher | None, best: int
+) -> tuple[list[int], list[str]]:
+    """The numbers of the `pages` ((number, text) pairs) on which any of `terms` matches, in page order, and the
+    snippets of the `best` pages with the most marked words."""
+    patterns = [p for p in (_term_pattern(t) for t in terms) if p is not None]
+    if match is None or not patterns:
+        return [], []
+    found = []
+    for number, text in pages:
+        folded = fold_copy(text)
+        if any(p.search(folded) for p in patterns):
+            found.append((number, text, match.spans_in(folded, MAX_MARKS)))
+    ranked = sorted(found, key=lambda f: (-len(f[2]), f[0]))[:best]
+    return sorted(f[0] for f in found), [s for s in (_window(text, spans) for _, text, spans in ranked) if s]
+
+
 def snippet(text: str, match: Matcher | None, width: int = SNIPPET_CHARS) -> str | None:
     """The window of about `width` characters of `text` with the most matches, marked and escaped; None if none."""
-    if match is None:
-        return None
-    spans = match.spans(text, MAX_MARKS)
+    return None if match is None else _window(text, match.spans(text, MAX_MARKS), width)
+
+
+def _window(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str | None:
+    """The snippet of `text` around the densest of `spans`, marked and escaped; None without spans."""
     if not spans:
         return None
     # Pick the window (anchored a little before a match) that covers the most matches.

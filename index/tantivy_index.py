@@ -2,26 +2,22 @@
 
 Page-level hits — design
 ------------------------
-Each document is indexed as one **document-level** tantivy document (`is_doc=1`): metadata, ACL fields, title,
-number and the text of all its pages. Ranking, the total, facets, filters, sorting and pagination all run on these,
-so results are exact per document and never need grouping. A document with several pages also gets one **page**
-tantivy document per page (`is_page=1`: id, page number, that page's words and its stored text). A one-page
-document is a single tantivy document that is both (`is_doc=1, is_page=1`), which keeps the common case at one
-document. After the ranked document hits for the requested page of results are known, the pages are located per
-hit: a one-page hit is its own page (its stored text is highlighted directly); for a multi-page hit, one small query
-per non-negated word or phrase of the query — (word, folded field) AND id AND is_page, driven by the id's few
-postings — yields the matching page numbers (in page order, so a document matching `a AND b` across pages lists
-both pages) and, from the three best pages, the highlighted snippets. Page documents carry no ACL: they are only
-ever reached through the id of a document hit that already passed the access filter.
+Each Records document is one tantivy document: metadata, ACL fields, title, number, the words of all its pages,
+and the text of each page (stored, in page order). Ranking, the total, facets, filters, sorting and pagination all
+run on these, so results are exact per document and never need grouping. After the ranked hits for the requested
+page of results are known, the pages of each hit are located in its stored page texts (`index.highlight.locate`:
+each non-negated word or phrase of the query, folded as the index folds, phrases word after word), so a document
+matching `a AND b` across pages lists both pages, and the three pages with the most marked words give the
+highlighted snippets. Locating 20 hits' pages costs about what the per-page index documents of earlier versions
+cost to query, and indexing no longer writes every multi-page document's words twice.
 
 Every text field is indexed twice: exact (`folding.normalize`: tones kept) and folded (`folding.prefold`, then
 tantivy's ASCII folding). The tokenizer is tantivy's simple one; query words go through the very same analyzers, so
-index and query agree on words. Each query word is searched in both forms; exact fields are boosted, so the
-exact-tone match ranks first. Title and document number are boosted over body text. The document-level body_f
-also holds the folded title, number and metadata words, so a phrase is one positional match on body_f; its presence
-in title/number and its exact words add score. A phrase may span a page break at document level.
-Page documents hold only the folded words. BM25 statistics include the page documents of multi-page
-documents (their words count twice); ranking is relative within one index, so this only flattens IDF a little.
+index and query agree on words. `normalize` already lowercases both (index text and query words), so the analyzers
+have no lowercase filter (it was a tenth of the indexing time). Each query word is searched in both forms; exact
+fields are boosted, so the exact-tone match ranks first. Title and document number are boosted over body text. The
+document-level body_f also holds the folded title, number and metadata words, so a phrase is one positional match on
+body_f; its presence in title/number and its exact words add score. A phrase may span a page break at document level.
 
 Writes: each `upsert`/`delete`/`clear`/`rebuild` call opens the writer, deletes by id, adds, commits (atomic: a
 crash leaves the last commit) and releases the writer, so another process (`records reindex`, a worker) can write
@@ -68,17 +64,17 @@ from index.base import (
     title_key,
 )
 from index.folding import MAX_TOKEN_BYTES, normalize, prefold
-from index.highlight import matcher, snippet
+from index.highlight import locate, matcher
 from index.memory import release_free_memory
 
-SCHEMA_VERSION = 5  # 4: tags as a keyword field (facet, filter); 5: added_key and title_key (sorts)
+# 4: tags as a keyword field (facet, filter); 5: added_key and title_key (sorts); 6: one tantivy document per
+# Records document, page texts stored on it (no page documents), analyzers without a lowercase filter.
+SCHEMA_VERSION = 6
 MARKER = "records-index.json"
-EXACT = "records_exact"  # simple tokenizer + lowercase over `normalize`d text
+EXACT = "records_exact"  # simple tokenizer over `normalize`d (lower-case) text
 FOLDED = "records_folded"  # the same + ASCII folding, over `prefold(normalize(text))`
 
-PAGE_FIELDS: tuple[tuple[str, float, bool], ...] = (("body_f", 1.0, True),)
 FACET_SIZE = 50
-MAX_PAGES_PER_HIT = 5000
 HIGHLIGHT_PAGES = 3
 WRITER_HEAP = 256_000_000
 LOCK_WAIT_S = 30.0
@@ -91,9 +87,6 @@ class IndexBusy(TransientBackendError):
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
-    sb.add_unsigned_field("is_doc", indexed=True)
-    sb.add_unsigned_field("is_page", indexed=True)
-    sb.add_unsigned_field("page_no", stored=True, indexed=True, fast=True)
     for name in ("body", "title"):  # exact words only add score (phrases match on the folded fields): no positions
         sb.add_text_field(name, tokenizer_name=EXACT, index_option="freq")
     for name in ("body_f", "title_f", "number_f", "meta_f"):
@@ -108,21 +101,20 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("added_key", indexed=True, fast=True)  # yyyymmddHHMMSS of created_at
     sb.add_text_field("title_key", tokenizer_name="raw", fast=True)  # folded title, for the A–Z sort
     sb.add_bytes_field("meta", stored=True)  # IndexDoc fields except pages, JSON
-    sb.add_bytes_field("text", stored=True)  # page text (page documents only), UTF-8
+    sb.add_bytes_field("text", stored=True)  # the text of each page, UTF-8, one value per page in page order
     return sb.build()
 
 
 def _analyzers() -> tuple[tantivy.TextAnalyzer, tantivy.TextAnalyzer]:
-    """(exact, folded) analyzers; also used on query words, so index and query split and fold alike."""
+    """(exact, folded) analyzers for `normalize`d text; also used on query words (which are), so index and query
+    split and fold alike."""
     exact = (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
         .build()
     )
     folded = (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.ascii_fold())
         .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
         .build()
@@ -134,6 +126,14 @@ def _both(text: str) -> tuple[str, str]:
     """(exact, pre-folded) forms of `text` for the exact and folded fields."""
     exact = normalize(text)
     return exact, prefold(exact)
+
+
+def _indexed_doc(tdoc: tantivy.Document) -> IndexDoc:
+    """The `IndexDoc` stored in a tantivy document (its metadata and page texts)."""
+    meta = json.loads(tdoc.get_first("meta"))
+    numbers = meta.pop("page_numbers")
+    texts = [t.decode() for t in tdoc.get_all("text")]
+    return IndexDoc(**meta, pages=[IndexedPage(n, t) for n, t in zip(numbers, texts, strict=True)])
 
 
 def _day_num(d: date | None) -> int | None:
@@ -219,17 +219,16 @@ class TantivyIndex(SearchIndex):
             self._index.reload()
         release_free_memory()
 
-    def _documents(self, doc: IndexDoc) -> list[tantivy.Document]:
+    def _document(self, doc: IndexDoc) -> tantivy.Document:
         check_doc(doc)
         pages = sorted(doc.pages, key=lambda p: p.number)
         meta = {k: v for k, v in doc.__dict__.items() if k != "pages"}
         meta["page_numbers"] = [p.number for p in pages]
         d = tantivy.Document()
         d.add_text("id", doc.id)
-        d.add_unsigned("is_doc", 1)
         d.add_bytes("meta", json.dumps(meta, ensure_ascii=False).encode())
-        page_words = [_both(p.text) for p in pages]
-        d.add_text("body", " ".join(w[0] for w in page_words))
+        body, body_f = _both("\n".join(p.text for p in pages))
+        d.add_text("body", body)
         # body_f (document level) also holds the folded title, number and metadata words, so that a phrase needs
         # one positional match (on body_f) instead of one per field; the field twins below only add score.
         if doc.title:
@@ -243,9 +242,10 @@ class TantivyIndex(SearchIndex):
             d.add_text("body_f", number)
         extra = " ".join(x for x in (doc.issuing_body, doc.dossier, doc.dossier_title, *doc.tags) if x)
         if extra:
-            d.add_text("meta_f", _both(extra)[1])
-            d.add_text("body_f", _both(extra)[1])
-        d.add_text("body_f", " ".join(w[1] for w in page_words))
+            extra_f = _both(extra)[1]
+            d.add_text("meta_f", extra_f)
+            d.add_text("body_f", extra_f)
+        d.add_text("body_f", body_f)
         d.add_text("agency", doc.agency)
         d.add_text("doc_type", doc.doc_type or "other")
         if doc.language:
@@ -266,21 +266,9 @@ class TantivyIndex(SearchIndex):
         d.add_integer("sort_key", sort_key(doc))
         d.add_integer("added_key", added_key(doc))
         d.add_text("title_key", title_key(doc))
-        if len(pages) == 1:
-            d.add_unsigned("is_page", 1)
-            d.add_unsigned("page_no", pages[0].number)
-            d.add_bytes("text", pages[0].text.encode())
-            return [d]
-        out = [d]
-        for p, (_, folded) in zip(pages, page_words, strict=True):
-            pd = tantivy.Document()
-            pd.add_text("id", doc.id)
-            pd.add_unsigned("is_page", 1)
-            pd.add_unsigned("page_no", p.number)
-            pd.add_text("body_f", folded)  # pages are located on the folded field only (PAGE_FIELDS)
-            pd.add_bytes("text", p.text.encode())
-            out.append(pd)
-        return out
+        for p in pages:
+            d.add_bytes("text", p.text.encode())
+        return d
 
     def upsert(self, docs: Iterable[IndexDoc]) -> None:
         """Add or replace documents by id in one commit (the last of duplicate ids in the batch wins)."""
@@ -289,13 +277,12 @@ class TantivyIndex(SearchIndex):
             latest[doc.id] = doc
         if not latest:
             return
-        built = [self._documents(doc) for doc in latest.values()]  # validate everything before writing anything
+        built = [self._document(doc) for doc in latest.values()]  # validate everything before writing anything
 
         def apply(w: tantivy.IndexWriter) -> None:
-            for doc_id, tdocs in zip(latest, built, strict=True):
+            for doc_id, td in zip(latest, built, strict=True):
                 w.delete_documents_by_term("id", doc_id)
-                for td in tdocs:
-                    w.add_document(td)
+                w.add_document(td)
 
         self._write(apply)
 
@@ -328,8 +315,7 @@ class TantivyIndex(SearchIndex):
             nonlocal count
             w.delete_all_documents()
             for doc in docs:
-                for td in self._documents(doc):
-                    w.add_document(td)
+                w.add_document(self._document(doc))
                 count += 1
 
         self._write(apply)
@@ -352,15 +338,14 @@ class TantivyIndex(SearchIndex):
             ) from exc
 
     def count(self) -> int:
-        """Number of documents (not pages)."""
-        return self._run(lambda s: s.search(self._flag("is_doc"), limit=1, count=True).count)
+        """Number of documents."""
+        return self._run(lambda s: s.num_docs)
 
     def ids(self) -> Iterator[str]:
         """Every indexed document id."""
 
         def read(s: tantivy.Searcher) -> list[str]:
-            found = s.search(self._flag("is_doc"), limit=1, count=True).count
-            hits = s.search(self._flag("is_doc"), limit=max(1, found)).hits
+            hits = s.search(Query.all_query(), limit=max(1, s.num_docs)).hits
             return [json.loads(s.doc(addr).get_first("meta"))["id"] for _, addr in hits]
 
         return iter(self._run(read))
@@ -369,18 +354,10 @@ class TantivyIndex(SearchIndex):
         """The indexed document with its pages, or None."""
 
         def read(s: tantivy.Searcher) -> IndexDoc | None:
-            hits = s.search(self._must([self._term("id", doc_id), self._flag("is_doc")]), limit=1).hits
+            hits = s.search(self._term("id", doc_id), limit=1).hits
             if not hits:
                 return None
-            meta = json.loads(s.doc(hits[0][1]).get_first("meta"))
-            page_hits = s.search(self._must([self._term("id", doc_id), self._flag("is_page")]), limit=100_000).hits
-            pages = []
-            for _, addr in page_hits:
-                pd = s.doc(addr)
-                pages.append(IndexedPage(number=pd.get_first("page_no"), text=pd.get_first("text").decode()))
-            pages.sort(key=lambda p: p.number)
-            meta.pop("page_numbers", None)
-            return IndexDoc(**meta, pages=pages)
+            return _indexed_doc(s.doc(hits[0][1]))
 
         return self._run(read)
 
@@ -391,10 +368,6 @@ class TantivyIndex(SearchIndex):
 
     def _flag(self, field: str) -> Query:
         return Query.term_query(self._schema, field, 1)
-
-    @staticmethod
-    def _must(queries: list[Query]) -> Query:
-        return Query.boolean_query([(Occur.Must, x) for x in queries])
 
     def _filter(self, x: Query) -> Query:
         return Query.const_score_query(x, 0.0)
@@ -463,7 +436,7 @@ class TantivyIndex(SearchIndex):
         return Query.empty_query()
 
     def _filters(self, req: SearchRequest) -> list[Query]:
-        out = [self._flag("is_doc")]
+        out = []
         a = req.access
         if not a.all_agencies:
             allowed = [(Occur.Should, self._flag("public"))]
@@ -526,14 +499,9 @@ class TantivyIndex(SearchIndex):
         pages: list[int] = []
         highlights: list[str] = []
         if terms:
-            numbers = meta.get("page_numbers") or []
-            if len(numbers) == 1:
-                # A one-page document is its own page: no second query, its text is in the hit document.
-                snip = snippet(tdoc.get_first("text").decode(), match)
-                if snip:
-                    pages, highlights = numbers, [snip]
-            else:
-                pages, highlights = self._locate(s, meta["id"], terms, match)
+            texts = [t.decode() for t in tdoc.get_all("text")]
+            pages, highlights = locate(list(zip(meta["page_numbers"], texts, strict=True)), terms, match,
+                                       HIGHLIGHT_PAGES)
         return Hit(
             id=meta["id"],
             title=meta.get("title"),
@@ -547,31 +515,6 @@ class TantivyIndex(SearchIndex):
             highlights=highlights,
             pages=pages,
         )
-
-    def _locate(
-        self, s: tantivy.Searcher, doc_id: str, terms: list[q.Term | q.Phrase], match
-    ) -> tuple[list[int], list[str]]:
-        """Pages of a multi-page document that contain any of `terms`, and snippets from the best ones."""
-        # One query per word on the folded field (an exact match is a folded match too): a conjunction with the id
-        # term is driven by the id's few postings; a union of several phrase scorers inside it would scan blockwise.
-        restrict = [self._term("id", doc_id), self._flag("is_page")]
-        found: dict[tuple[int, int], list] = {}
-        for term in terms:
-            located = self._must([self._word_query(term, PAGE_FIELDS), *restrict])
-            for score, addr in s.search(located, limit=MAX_PAGES_PER_HIT, count=False).hits:
-                entry = found.setdefault((addr.segment_ord, addr.doc), [0.0, addr])
-                entry[0] += score
-        if not found:
-            return [], []
-        ranked = sorted(found.values(), key=lambda e: -e[0])
-        page_hits = [(score, addr) for score, addr in ranked]
-        pages = sorted(set(s.fast_field_values("page_no", [a for _, a in page_hits])))
-        highlights = []
-        for _, paddr in page_hits[:HIGHLIGHT_PAGES]:
-            snip = snippet(s.doc(paddr).get_first("text").decode(), match)
-            if snip:
-                highlights.append(snip)
-        return pages, highlights
 
     def close(self) -> None:
         """Drop the reader; later calls raise. Safe to call twice."""

@@ -6,6 +6,7 @@ than the one page asked for, and pixel counts are checked before decoding so a p
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from dataclasses import dataclass
@@ -56,9 +57,27 @@ def _heif_available() -> bool:
     return _heif_ready
 
 
+class _PdfDocument(pdfium.PdfDocument):
+    """A PdfDocument that keeps the page it loaded last, with that page's text page.
+
+    pdfium parses a page's content on every load (about 2 ms for a typed letter), and the steps of one born-digital
+    page each ask for it: text layer, render, thumbnail, word boxes, pictures, rotation (seven loads before this).
+    """
+
+    _last: tuple[int, pdfium.PdfPage] | None = None
+
+    def get_page(self, index: int) -> pdfium.PdfPage:
+        """Page `index`, loaded once while it is the page being worked on."""
+        if self._last is None or self._last[0] != index:
+            page = super().get_page(index)
+            page.get_textpage = functools.cache(page.get_textpage)  # the layer is read by three steps
+            self._last = (index, page)
+        return self._last[1]
+
+
 def _open_pdf(path: Path) -> pdfium.PdfDocument:
     try:
-        return pdfium.PdfDocument(str(path))
+        return _PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,16 +47,19 @@ def _is_bad_char(ch: str) -> bool:
 def unusable_reason(text: str) -> str | None:
     """Why a page's text layer cannot be trusted (None when it can): garbage glyphs, no letters, a script we
     do not read, or right-to-left text stored in visual order."""
-    chars = [ch for ch in text if not ch.isspace()]
-    if not chars:
+    # Each distinct character is judged once (a page has a few dozen), weighted by its count.
+    chars = {ch: n for ch, n in Counter(text).items() if not ch.isspace()}
+    total = sum(chars.values())
+    if not total:
         return "no text layer"
-    if _CID.search(text) or sum(map(_is_bad_char, chars)) > 0.05 * len(chars):
+    if _CID.search(text) or sum(n for ch, n in chars.items() if _is_bad_char(ch)) > 0.05 * total:
         return "glyphs without unicode mapping"
-    letters = [ch for ch in chars if ch.isalpha()]
-    if len(letters) < 0.4 * len(chars):
+    letters = {ch: n for ch, n in chars.items() if ch.isalpha()}
+    n_letters = sum(letters.values())
+    if n_letters < 0.4 * total:
         return "text layer has almost no letters"
-    ours = sum(script_of(ch) is not None for ch in letters)
-    if ours < 0.8 * len(letters):
+    ours = sum(n for ch, n in letters.items() if script_of(ch) is not None)
+    if ours < 0.8 * n_letters:
         return "text layer in an unexpected script (likely mis-encoded)"
     if looks_visual(text):
         return "right-to-left text stored in visual order"
