@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REALWORLD, records_json
+from conftest import REALWORLD, ingest_json, records_json
 from documents.errors import RejectedInput
 from ingest.sniff import sniff
 from ingest.sources import expand, safe_member_name
@@ -71,7 +71,7 @@ def test_zip_members_are_ingested_and_unsafe_ones_refused(tmp_path: Path, env: d
         zf.writestr("notes.txt", "not a scan")
         zf.write(inner, "inner.zip")
 
-    summary = records_json(["ingest", str(archive)], env, expect=1)  # 3 members rejected
+    summary = records_json(["ingest", str(archive)], env)  # 3 members rejected: exit 0, each with its reason
 
     states = {d["path"]: (d["status"], d["error"] or "") for d in summary["documents"]}
     assert states[f"{archive}/folder/letter.pdf"] == ("processed", "")
@@ -100,7 +100,7 @@ def test_bad_files_are_reported_and_good_ones_still_processed(tmp_path: Path, en
     _write(folder / "truncated.jpg", jpeg[: len(jpeg) // 3])
     _write(folder / "sub" / "text-renamed.pdf", b"Minutes of the meeting\nnot really a PDF\n")
 
-    summary = records_json(["ingest", str(folder)], env, expect=1)  # bad files need attention
+    summary = ingest_json([str(folder)], env)  # the truncated JPEG may be rejected or fail: the exit status says which
 
     by_name = {Path(d["path"]).name: d for d in summary["documents"]}
     assert len(summary["documents"]) == 4
