@@ -33,6 +33,7 @@ class Scan:
     language: str
     pages: int
     phrase: str  # a line of its text, as a clerk would search for it
+    text_layer: bool = False  # a born-digital PDF: read without OCR, so quick to ingest
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,14 @@ class SampleSet:
                 return scan
         raise LookupError(f"no {'multi' if multipage else 'single'}-page {language} scan in {self.folder}")
 
+    def quickest(self, language: str) -> Scan:
+        """A one-page document in `language` that ingests fastest: a born-digital PDF when the set has one (the
+        shared samples do), else an image scan."""
+        for scan in self.scans:
+            if scan.language == language and scan.pages == 1 and scan.text_layer:
+                return scan
+        return self.scan(language)
+
 
 def shared_samples(folder: Path) -> SampleSet:
     """../shared/samples: each scan's `meta.json` and the first line of its ground truth."""
@@ -58,7 +67,8 @@ def shared_samples(folder: Path) -> SampleSet:
     for meta_path in sorted(folder.glob("*.meta.json")):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         first = (folder / meta["ground_truth"]).read_text(encoding="utf-8").splitlines()[0].strip()
-        scans.append(Scan(folder / meta["file"], meta["language"], meta["pages"], first))
+        scans.append(Scan(folder / meta["file"], meta["language"], meta["pages"], first,
+                          text_layer=meta.get("text_layer") == "all"))
     return SampleSet(folder, tuple(scans), shared=True)
 
 
