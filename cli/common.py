@@ -12,6 +12,13 @@ def json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output (one JSON document)")
 
 
+def strict_flag(parser: argparse.ArgumentParser) -> None:
+    """`--strict` on batch commands: rejected files also make the exit status 1 (ingest/outcome.py)."""
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 also when files are rejected (default: only failed files; rejected ones are "
+                             "listed with their reason and the exit status is 0)")
+
+
 def as_user_flag(parser: argparse.ArgumentParser) -> None:
     """`--as USER`: act with that user's rights, as the HTTP API would for their token."""
     parser.add_argument("--as", dest="as_user", metavar="USER",

@@ -8,7 +8,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from cli.common import json_flag
+from cli.common import json_flag, strict_flag
 from cli.output import print_json
 from ingest.intake import LANGS
 from ingest.outcome import EXIT_ATTENTION, exit_code  # one convention for ingest, import and the API's batches
@@ -21,7 +21,9 @@ def add_parser(sub) -> None:
                     "(CSV or JSON Lines; one row per file: path, agency, title, doc_type, doc_number, issued_date, "
                     "issuing_body, language, visibility, shared_with, dossier, tags). Manifest values win over "
                     "extracted ones. Interrupted? Run the same command again: it resumes where it stopped. "
-                    "Exit status: 0 all imported, 1 finished with files or rows needing attention, 2 usage error.")
+                    "Exit status: 0 every file imported, duplicate or rejected (with its reason; see --strict), 1 "
+                    "files failed or manifest rows could not be applied or name missing files, 2 the command "
+                    "could not run.")
     p.add_argument("path", type=Path, metavar="PATH", help="folder tree or zip archive")
     p.add_argument("--manifest", type=Path, required=True, metavar="FILE", help="CSV or JSON Lines manifest")
     p.add_argument("--agency", help="owning agency of rows that name none (default: RECORDS_AGENCY or 'default')")
@@ -34,6 +36,7 @@ def add_parser(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="only validate the manifest and the files; store nothing")
     p.add_argument("--report", type=Path, metavar="OUT", help="write every file's state to OUT (.csv or .json)")
     p.add_argument("--jobs", type=int, metavar="N", help="worker processes (embedded mode; default: cores)")
+    strict_flag(p)
     json_flag(p)
     p.set_defaults(func=run)
 
@@ -111,7 +114,7 @@ def _import(args: argparse.Namespace, agency: str, settings) -> int:
             write_json(journal, summary, sys.stdout)
         else:
             _print_text(journal, summary, args.report)
-    return exit_code(summary.counts, summary.missing + summary.manifest_problems)
+    return exit_code(summary.counts, summary.missing + summary.manifest_problems, strict=args.strict)
 
 
 def _print_text(journal, summary, report: Path | None) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import backends, json_flag
+from cli.common import backends, json_flag, strict_flag
 from cli.output import print_json, progress
 from ingest.intake import LANGS, IngestOptions, ingest_paths
 from ingest.outcome import exit_code
@@ -15,7 +15,10 @@ from ingest.outcome import exit_code
 def add_parser(sub) -> None:
     p = sub.add_parser("ingest", help="ingest scans: files, folders (recursive) or zip archives",
                        description="Store each file durably, clean it up, OCR it, extract its metadata and index it. "
-                                   "Every input ends processed, duplicate, rejected or failed (with a reason).")
+                                   "Every input ends processed, duplicate, rejected or failed (with a reason). "
+                                   "Exit status: 0 the batch ran and every file reached a final state (rejected "
+                                   "files included, see --strict), 1 some files failed, 2 the command could not "
+                                   "run.")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--agency", help="owning agency (default: RECORDS_AGENCY or 'default')")
     p.add_argument("--visibility", choices=("private", "shared", "public"), default="private")
@@ -23,6 +26,7 @@ def add_parser(sub) -> None:
     p.add_argument("--lang", default=None, choices=LANGS, help="OCR language; auto detects the script per page")
     p.add_argument("--dossier", help="add the documents to this dossier id")
     p.add_argument("--wait", action="store_true", help="distributed mode: wait until every document is processed")
+    strict_flag(p)
     json_flag(p)
     p.set_defaults(func=run)
 
@@ -61,10 +65,10 @@ def run(args: argparse.Namespace) -> int:
         counts = ", ".join(f"{n} {state}" for state, n in result.counts.items())
         print(f"batch {result.batch}: {len(result.documents)} files: {counts}")
     failed = result.counts.get("failed", 0) + result.counts.get("rejected", 0)
-    if failed:
+    if failed:  # said whatever the exit status, so a script's log shows it
         sys.stderr.write(f"records: {failed} file(s) rejected or failed; see the reasons "
                          f"{'in the ledger' if args.json else 'above'}\n")
-    return exit_code(result.counts)
+    return exit_code(result.counts, strict=args.strict)
 
 
 def _check_share_with(options: IngestOptions, settings) -> None:

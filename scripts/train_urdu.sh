@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # Reproduce Records' Urdu model (ocr/tessdata/urd_records.traineddata) from registry packages alone:
 # fine-tune Debian's `urd` network on synthetic lines set in freely licensed Nastaliq and Naskh fonts.
-# Deterministic for a seed (one training thread). About half a CPU-hour. See docs/ocr.md, "The Urdu model".
-#   scripts/train_urdu.sh [--seed N] [--lines N] [--iterations N] [--work DIR]
+# Deterministic for a seed: the same seed, sizes and inputs give a byte-identical model (one training thread; the
+# seed drives the rendered lines, lstmtraining itself draws no random numbers here). About half a CPU-hour with the
+# defaults. See docs/ocr.md, "The Urdu model".
+#   scripts/train_urdu.sh [--seed N] [--lines N] [--iterations N] [--work DIR] [--output FILE]
+# --output defaults to ocr/tessdata/urd_records.traineddata (the shipped model); the sha256 is printed at the end.
 # Never trains on the project's samples, and never on Noto Nastaliq Urdu (the samples' font): the samples then
 # measure a font the model has not seen, as real scans in other Nastaliq fonts will be.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-seed=1; lines=5000; iterations=9000; work=build/urdu-training
+seed=1; lines=5000; iterations=9000; work=build/urdu-training; output=ocr/tessdata/urd_records.traineddata
 while (( $# )); do
   case "$1" in
     --seed) seed=$2; shift 2 ;;
     --lines) lines=$2; shift 2 ;;
     --iterations) iterations=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
+    --output) output=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-mkdir -p "$work"; work=$(cd "$work" && pwd)
-export OMP_THREAD_LIMIT=1  # one thread: deterministic, and polite on a shared machine
+mkdir -p "$work" "$(dirname "$output")"; work=$(cd "$work" && pwd)
+output="$(cd "$(dirname "$output")" && pwd)/$(basename "$output")"
+# One thread: a multi-threaded LSTM sums in a varying order, so its floats (and the model bytes) would differ from
+# run to run. Fixed hash seed and collation: nothing depends on set order or locale.
+export OMP_THREAD_LIMIT=1 PYTHONHASHSEED=0 LC_ALL=C.UTF-8
 tessdata=/usr/share/tesseract-ocr/5/tessdata
 
 # 1. Inputs, all from package registries (licences in ocr/tessdata/README.md).
@@ -78,7 +84,7 @@ combine_lang_model --input_unicharset "$work/unicharset" --script_dir "$work" --
   --puncs "$work/punc.txt" --numbers "$work/number.txt" --output_dir "$work/lang" --lang urd \
   --pass_through_recoder --lang_is_rtl >"$work/combine.log" 2>&1
 
-# 3. Training lines (PNG + visual-order box) and their .lstmf.
+# 3. Training lines (PNG + visual-order box) and their .lstmf, made again unless this seed and count made them.
 if [[ ! -f "$work/lines/done-$seed-$lines" ]]; then
   rm -rf "$work/lines"
   "$py" scripts/urdu_training/render_lines.py --words "$work/word.txt" --charset "$work/charset.txt" \
@@ -91,14 +97,17 @@ fi
 ls "$work"/lines/*.lstmf | sort > "$work/train.txt"
 echo "$(wc -l < "$work/train.txt") training lines" >&2
 
-# 4. Fine-tune, then write the int8 model.
+# 4. Fine-tune from scratch (lstmtraining would resume from an old checkpoint), then write the int8 model from the
+#    last checkpoint, which holds the network after exactly --iterations iterations.
 rm -rf "$work/checkpoints"; mkdir -p "$work/checkpoints"
 lstmtraining --continue_from "$work/urd_float.lstm" --old_traineddata "$tessdata/urd.traineddata" \
   --traineddata "$work/lang/urd/urd.traineddata" --model_output "$work/checkpoints/urd" \
   --train_listfile "$work/train.txt" --max_iterations "$iterations" --learning_rate 0.0001 \
   --target_error_rate 0.01 >"$work/training.log" 2>&1
+grep -E "^At iteration" "$work/training.log" | tail -n 1 >&2
 lstmtraining --stop_training --convert_to_int --continue_from "$work/checkpoints/urd_checkpoint" \
-  --traineddata "$work/lang/urd/urd.traineddata" --model_output "$work/urd_records.traineddata" >/dev/null 2>&1
-mkdir -p "$root/ocr/tessdata"
-[[ -n "${NO_INSTALL:-}" ]] || cp "$work/urd_records.traineddata" "$root/ocr/tessdata/urd_records.traineddata"
-echo "wrote ocr/tessdata/urd_records.traineddata ($(stat -c %s "$work/urd_records.traineddata") bytes)" >&2
+  --traineddata "$work/lang/urd/urd.traineddata" --model_output "$work/urd_records.traineddata" \
+  >"$work/convert.log" 2>&1
+cp "$work/urd_records.traineddata" "$output"
+echo "wrote $output ($(stat -c %s "$output") bytes)" >&2
+sha256sum "$output" | cut -d' ' -f1

@@ -137,7 +137,8 @@ def _describe(record: BatchRecord, documents: list[dict]) -> dict[str, Any]:
             status = "received"
         files.append({"name": f.name, "size": f.size, "status": status, "documents": mine})
     done = record.state in ("done", "failed") and all(d["status"] in final for d in documents)
-    # the exit-code convention of `records ingest` / `records import` (ingest/outcome.py), once the batch is done
+    # the exit-code convention of `records ingest` / `records import` (ingest/outcome.py), once the batch is done:
+    # rejected uploads leave it `complete` (each file shows its reason); failed files or a failed batch: `attention`
     result = None
     if done:
         result = "attention" if record.state == "failed" else outcome(counts)

@@ -42,4 +42,5 @@ def test_unfinished_batches_resume_after_restart(tmp_path: Path, samples: Path) 
         lost = client.get("/api/batches/20260101T000000-aaaa0002", headers=headers).json()
         assert lost["done"] and lost["state"] == "failed" and "upload it again" in lost["error"]
         assert lost["files"][0]["status"] == "failed"
+        assert (lost["outcome"], lost["exit_code"]) == ("attention", 1)  # docs/cli.md, exit status of batches
     assert not spool.exists(), "the spool is removed once the batch is stored"

@@ -15,6 +15,7 @@ from catalog import add_user, open_catalog
 from search_api.app import create_app
 from search_api.testing import LiveServer, backend_modes, drop_test_backends, mode_settings, settings_env
 from tests.conftest import REPO, records_env
+from tests.sample_set import SampleSet
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +47,9 @@ def _wait_queued(client: httpx.Client, url: str, headers: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("mode", backend_modes())
-def test_upload_real_scans_then_search_and_highlight(mode: str, tmp_path: Path, samples: Path) -> None:
+def test_upload_real_scans_then_search_and_highlight(mode: str, tmp_path: Path, sample_set: SampleSet) -> None:
+    english, vietnamese = sample_set.scan("eng"), sample_set.scan("vie")
+    query = max(english.phrase.split(), key=len).lower()  # a word of its heading, e.g. "ellison" or "riverton"
     settings = mode_settings(mode, tmp_path / "home", redis_db=3)
     from workers.backends import open_backends
 
@@ -60,8 +63,8 @@ def test_upload_real_scans_then_search_and_highlight(mode: str, tmp_path: Path, 
             httpx.Client(base_url=server.url, timeout=60) as client:
         started = time.monotonic()
         r = client.post("/api/batches", headers=headers, data={"visibility": "private", "lang": "auto"}, files=[
-            ("files", ("s_en_01.png", (samples / "s_en_01.png").read_bytes(), "image/png")),
-            ("files", ("s_vi_01.png", (samples / "s_vi_01.png").read_bytes(), "image/png")),
+            ("files", (english.path.name, english.path.read_bytes(), "image/png")),
+            ("files", (vietnamese.path.name, vietnamese.path.read_bytes(), "image/png")),
             ("files", ("broken.pdf", broken, "application/pdf"))])
         assert r.status_code == 202 and time.monotonic() - started < 5, "acknowledged before OCR runs"
         queued: list[str] = []
@@ -75,25 +78,24 @@ def test_upload_real_scans_then_search_and_highlight(mode: str, tmp_path: Path, 
         status, seen = _wait(client, r.json()["status_url"], headers)
         seen += queued
         by_name = {f["name"]: f for f in status["files"]}
-        assert by_name["s_en_01.png"]["status"] == "processed" and by_name["s_vi_01.png"]["status"] == "processed"
+        assert by_name[english.path.name]["status"] == by_name[vietnamese.path.name]["status"] == "processed"
         assert by_name["broken.pdf"]["status"] == "rejected"
         assert by_name["broken.pdf"]["documents"][0]["error"], "a rejected file says why"
         assert status["counts"] == {"processed": 2, "duplicate": 0, "rejected": 1, "failed": 0}
         assert "received" in seen or "queued" in seen or "processing" in seen, "progress was visible while running"
-        doc_id = by_name["s_en_01.png"]["documents"][0]["id"]
+        doc_id = by_name[english.path.name]["documents"][0]["id"]
 
-        found = client.get("/api/search", headers=headers, params={"q": "occupancy"}).json()
+        found = client.get("/api/search", headers=headers, params={"q": query}).json()
         assert [h["id"] for h in found["hits"]] == [doc_id]
         assert found["hits"][0]["pages"] == [1] and "<mark>" in found["hits"][0]["highlights"][0]
         words = client.get(f"/api/documents/{doc_id}/pages/1/words", headers=headers,
-                           params={"q": "occupancy"}).json()
-        assert words["highlights"] and all(b["text"].lower().startswith("occupancy") for b in words["highlights"])
-        assert client.get(f"/api/documents/{doc_id}/original", headers=headers).content == \
-            (samples / "s_en_01.png").read_bytes()
+                           params={"q": query}).json()
+        assert words["highlights"] and all(b["text"].lower().startswith(query) for b in words["highlights"])
+        assert client.get(f"/api/documents/{doc_id}/original", headers=headers).content == english.path.read_bytes()
         assert client.get(f"/api/documents/{doc_id}/pdf", headers=headers).content.startswith(b"%PDF")
 
         again = client.post("/api/batches", headers=headers,
-                            files={"files": ("copy.png", (samples / "s_en_01.png").read_bytes(), "image/png")})
+                            files={"files": ("copy.png", english.path.read_bytes(), "image/png")})
         status, _ = _wait(client, again.json()["status_url"], headers)
         assert status["documents"][0]["status"] == "duplicate" and status["documents"][0]["duplicate_of"] == doc_id
     drop_test_backends(backends)

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import REPO, records_json
 from distributed_support import FAST, Workers, distributed_env, wait_for
+from sample_set import SampleSet
 
 pytestmark = [pytest.mark.slow, pytest.mark.distributed]
 
@@ -31,10 +32,11 @@ def _metrics(env: dict[str, str]) -> str:
                           check=True, timeout=120).stdout
 
 
-def test_index_outage_is_retried_then_reported_and_records_retry_finishes(tmp_path: Path, samples: Path,
+def test_index_outage_is_retried_then_reported_and_records_retry_finishes(tmp_path: Path, sample_set: SampleSet,
                                                                           workers: Workers) -> None:
     env = distributed_env(tmp_path / "home", 15, s3=True, es=True, **FAST)
-    doc_id = records_json(["ingest", str(samples / "s_en_01.png"), "--agency", "a", "--visibility", "public"],
+    scan = sample_set.scan("eng")
+    doc_id = records_json(["ingest", str(scan.path), "--agency", "a", "--visibility", "public"],
                           env)["documents"][0]["id"]
 
     # this worker's Elasticsearch is unreachable
@@ -60,7 +62,7 @@ def test_index_outage_is_retried_then_reported_and_records_retry_finishes(tmp_pa
     workers.start("connected", env, "--burst").wait(timeout=600)
     shown = records_json(["show", doc_id], env)
     assert shown["status"] == "processed" and shown["error"] is None
-    assert [h["id"] for h in records_json(["search", "Harbor View Road"], env)["hits"]] == [doc_id]
+    assert [h["id"] for h in records_json(["search", scan.phrase], env)["hits"]] == [doc_id]
     status = records_json(["status"], env)
     assert status["documents"] == {"processed": 1}
     assert status["queue"]["records-start failed"] == 0

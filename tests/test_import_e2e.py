@@ -147,7 +147,7 @@ def imported(tmp_path_factory, legacy: Legacy) -> tuple[dict[str, str], dict]:
     add_agencies(env)
     report_path = home.parent / "report.json"
     proc = run_records([*import_args(legacy, "--report", str(report_path)), "--json"], env, check=False)
-    assert proc.returncode == 1, proc.stderr  # finished, with files and rows needing attention
+    assert proc.returncode == 1, proc.stderr  # finished; manifest rows could not be applied, one names a missing file
     report = json.loads(proc.stdout)
     assert json.loads(report_path.read_text()) == report
     return env, report
@@ -339,7 +339,7 @@ def test_corrected_manifest_row_is_imported_on_the_next_run(tmp_path: Path, samp
     manifest = tmp_path / "m.csv"
     manifest.write_text("path,title,issued_date\nf0.pdf,Zero,2001-01-01\nf1.pdf,One,31/02/2001\n")
     args = ["import", str(root), "--manifest", str(manifest)]
-    first = json.loads(run_records([*args, "--json"], env, check=False).stdout)
+    first = records_json(args, env, expect=1)  # exit 1: manifest line 3 could not be applied
     assert first["counts"] == {"processed": 2, "duplicate": 0, "rejected": 1, "failed": 0}
     rejected = next(f for f in first["files"] if f["status"] == "rejected")
     assert rejected["path"] == "f1.pdf" and rejected["reason"].startswith("manifest line 3: issued_date")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REALWORLD, records_json
+from conftest import REALWORLD, ingest_json, records_json
 from documents.errors import RejectedInput
 from ingest.sniff import sniff
 from ingest.sources import expand, safe_member_name
+from sample_set import SampleSet
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -71,7 +72,7 @@ def test_zip_members_are_ingested_and_unsafe_ones_refused(tmp_path: Path, env: d
         zf.writestr("notes.txt", "not a scan")
         zf.write(inner, "inner.zip")
 
-    summary = records_json(["ingest", str(archive)], env, expect=1)  # 3 members rejected
+    summary = records_json(["ingest", str(archive)], env)  # 3 members rejected: exit 0, each with its reason
 
     states = {d["path"]: (d["status"], d["error"] or "") for d in summary["documents"]}
     assert states[f"{archive}/folder/letter.pdf"] == ("processed", "")
@@ -92,33 +93,36 @@ def test_zip_bomb_member_is_refused(tmp_path: Path) -> None:
     assert item.local is None and "zip bomb" in item.error
 
 
-def test_bad_files_are_reported_and_good_ones_still_processed(tmp_path: Path, env: dict, samples: Path) -> None:
+def test_bad_files_are_reported_and_good_ones_still_processed(tmp_path: Path, env: dict,
+                                                             sample_set: SampleSet) -> None:
     folder = tmp_path / "batch"
-    shutil.copy(samples / "s_en_02.pdf", _write(folder / "good.pdf", b""))
+    good, image = sample_set.quickest("eng").path, sample_set.scan("vie").path
+    shutil.copy(good, _write(folder / f"good{good.suffix}", b""))
     _write(folder / "empty.png", b"")
-    jpeg = (samples / "s_en_04.jpg").read_bytes()
-    _write(folder / "truncated.jpg", jpeg[: len(jpeg) // 3])
+    truncated = f"truncated{image.suffix}"
+    _write(folder / truncated, image.read_bytes()[: image.stat().st_size // 3])
     _write(folder / "sub" / "text-renamed.pdf", b"Minutes of the meeting\nnot really a PDF\n")
 
-    summary = records_json(["ingest", str(folder)], env, expect=1)  # bad files need attention
+    summary = ingest_json([str(folder)], env)  # the truncated image may be rejected or fail: the exit status says which
 
     by_name = {Path(d["path"]).name: d for d in summary["documents"]}
     assert len(summary["documents"]) == 4
     assert sum(summary["counts"].values()) == 4
-    assert by_name["good.pdf"]["status"] == "processed" and by_name["good.pdf"]["pages"] == 1
+    assert by_name[f"good{good.suffix}"]["status"] == "processed" and by_name[f"good{good.suffix}"]["pages"] == 1
     assert by_name["empty.png"]["status"] == "rejected" and "empty" in by_name["empty.png"]["error"]
     assert by_name["text-renamed.pdf"]["status"] == "rejected" and "text file" in by_name["text-renamed.pdf"]["error"]
-    assert by_name["truncated.jpg"]["status"] in ("rejected", "failed")
-    assert by_name["truncated.jpg"]["error"]
+    assert by_name[truncated]["status"] in ("rejected", "failed")
+    assert by_name[truncated]["error"]
 
 
 def test_same_folder_twice_is_all_duplicates_and_stores_nothing_new(tmp_path: Path, env: dict, home: Path,
-                                                                    samples: Path) -> None:
+                                                                    sample_set: SampleSet) -> None:
     folder = tmp_path / "twice"
     folder.mkdir()
-    for name in ("s_en_02.pdf", "s_vi_04.pdf"):
-        shutil.copy(samples / name, folder / name)
-    shutil.copy(samples / "s_en_02.pdf", folder / "copy-of-minutes.pdf")  # same bytes inside one batch
+    english, vietnamese = sample_set.quickest("eng").path, sample_set.quickest("vie").path
+    for path in (english, vietnamese):
+        shutil.copy(path, folder / path.name)
+    shutil.copy(english, folder / f"copy-of-{english.name}")  # same bytes inside one batch
 
     first = records_json(["ingest", str(folder)], env)
     assert first["counts"]["processed"] == 2 and first["counts"]["duplicate"] == 1
@@ -130,16 +134,18 @@ def test_same_folder_twice_is_all_duplicates_and_stores_nothing_new(tmp_path: Pa
     assert sorted(p.relative_to(home) for p in (home / "store" / "documents").rglob("*")) == stored
 
 
-def test_same_bytes_for_another_agency_is_a_separate_document(tmp_path: Path, env: dict, samples: Path) -> None:
-    a = records_json(["ingest", str(samples / "s_en_02.pdf"), "--agency", "agency-a"], env)
-    b = records_json(["ingest", str(samples / "s_en_02.pdf"), "--agency", "agency-b"], env)
+def test_same_bytes_for_another_agency_is_a_separate_document(tmp_path: Path, env: dict,
+                                                              sample_set: SampleSet) -> None:
+    path = str(sample_set.quickest("eng").path)
+    a = records_json(["ingest", path, "--agency", "agency-a"], env)
+    b = records_json(["ingest", path, "--agency", "agency-b"], env)
     assert a["documents"][0]["status"] == b["documents"][0]["status"] == "processed"
     assert a["documents"][0]["id"] != b["documents"][0]["id"]
 
 
-def test_bad_options_are_refused_before_anything_is_stored(env: dict, home: Path, samples: Path) -> None:
+def test_bad_options_are_refused_before_anything_is_stored(env: dict, home: Path, sample_set: SampleSet) -> None:
     from conftest import run_records
 
-    proc = run_records(["ingest", str(samples / "s_en_02.pdf"), "--visibility", "shared"], env, check=False)
+    proc = run_records(["ingest", str(sample_set.quickest("eng").path), "--visibility", "shared"], env, check=False)
     assert proc.returncode == 2 and "--share-with" in proc.stderr
     assert not (home / "store" / "documents").exists()

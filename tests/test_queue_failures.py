@@ -9,15 +9,17 @@ import pytest
 
 from conftest import records_json
 from distributed_support import FAST, Workers, distributed_env, wait_for
+from sample_set import SampleSet
 
 pytestmark = pytest.mark.slow
 
 
 
-def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, samples: Path,
+def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, sample_set: SampleSet,
                                                               workers: Workers) -> None:
     env = distributed_env(tmp_path / "home", 10, **FAST)
-    doc_id = records_json(["ingest", str(samples / "s_vi_03.tif"), "--agency", "a"], env)["documents"][0]["id"]
+    scan = sample_set.scan("vie", multipage=True)
+    doc_id = records_json(["ingest", str(scan.path), "--agency", "a"], env)["documents"][0]["id"]
 
     # a worker whose page time limit (1 s) is shorter than any OCR of a 300 dpi page
     workers.start("impatient", {**env, "RECORDS_PAGE_TIMEOUT": "1"}, "--burst").wait(timeout=600)
@@ -33,10 +35,10 @@ def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, s
 
     status = records_json(["status"], env)
     assert status["documents"] == {"failed": 1}
-    assert status["queue"]["records-pages failed"] == 2
+    assert status["queue"]["records-pages failed"] == scan.pages
     assert status["queue"]["jobs retried"] == 0  # the same page would time out again: not retried
     reasons = {k: v for k, v in status["queue"].items() if k.startswith("failed job ")}
-    assert set(reasons) == {f"failed job doc-{doc_id}-page-1", f"failed job doc-{doc_id}-page-2"}
+    assert set(reasons) == {f"failed job doc-{doc_id}-page-{n}" for n in range(1, scan.pages + 1)}
     assert all("OCR took longer than 1 s" in r for r in reasons.values())
 
     # fixed (a normal worker): `records retry` runs the document again
@@ -44,18 +46,20 @@ def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, s
     workers.start("normal", env, "--burst").wait(timeout=600)
     shown = records_json(["show", doc_id], env)
     assert shown["status"] == "processed" and shown["error"] is None
-    assert len(shown["pages"]) == 2
-    assert "Nguyễn Thị Bích Hạnh" in shown["text"]
+    assert len(shown["pages"]) == scan.pages
+    assert scan.phrase in shown["text"]
     status = records_json(["status"], env)
     assert status["documents"] == {"processed": 1}
     assert status["queue"]["records-pages failed"] == 0
     assert records_json(["retry"], env) == {"requeued": []}
 
 
-def test_ingest_wait_reports_failures_from_the_workers(tmp_path: Path, samples: Path, workers: Workers) -> None:
+def test_ingest_wait_reports_failures_from_the_workers(tmp_path: Path, sample_set: SampleSet,
+                                                       workers: Workers) -> None:
     env = distributed_env(tmp_path / "home", 10, **FAST)
     workers.start("impatient", {**env, "RECORDS_PAGE_TIMEOUT": "1"})
-    summary = wait_for(lambda: records_json(["ingest", str(samples / "s_en_01.png"), "--agency", "a", "--wait"], env,
+    scan = sample_set.scan("eng")
+    summary = wait_for(lambda: records_json(["ingest", str(scan.path), "--agency", "a", "--wait"], env,
                                             expect=1),  # exit 1: the batch ran, a file failed
                        600, "ingest --wait")
     [doc] = summary["documents"]

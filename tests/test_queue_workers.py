@@ -9,6 +9,7 @@ from rq.job import Job
 
 from conftest import records_env, records_json, run_records
 from distributed_support import Workers, distributed_env
+from sample_set import SampleSet
 
 
 def test_worker_refuses_to_start_without_redis(home: Path) -> None:
@@ -17,10 +18,12 @@ def test_worker_refuses_to_start_without_redis(home: Path) -> None:
     assert "RECORDS_REDIS_URL is not set" in proc.stderr
 
 
-def test_enqueueing_the_same_document_twice_runs_it_once(home: Path, samples: Path, workers: Workers) -> None:
+def test_enqueueing_the_same_document_twice_runs_it_once(home: Path, sample_set: SampleSet,
+                                                         workers: Workers) -> None:
     env = distributed_env(home, 11)
-    first = records_json(["ingest", str(samples / "s_en_01.png"), "--agency", "a"], env)
-    second = records_json(["ingest", str(samples / "s_en_01.png"), "--agency", "a"], env)
+    scan = sample_set.scan("eng")
+    first = records_json(["ingest", str(scan.path), "--agency", "a"], env)
+    second = records_json(["ingest", str(scan.path), "--agency", "a"], env)
     doc_id = first["documents"][0]["id"]
     assert first["documents"][0]["status"] == second["documents"][0]["status"] == "queued"
     assert second["documents"][0]["id"] == doc_id
@@ -38,9 +41,9 @@ def test_enqueueing_the_same_document_twice_runs_it_once(home: Path, samples: Pa
     assert not Job.exists(f"doc-{doc_id}-assemble", connection=redis)
     shown = records_json(["show", doc_id], env)
     assert shown["status"] == "processed"
-    assert "Harbor View Road" in shown["text"]
+    assert scan.phrase in shown["text"]
 
     # once processed, ingesting it again is a duplicate and nothing is queued
-    third = records_json(["ingest", str(samples / "s_en_01.png"), "--agency", "a"], env)
+    third = records_json(["ingest", str(scan.path), "--agency", "a"], env)
     assert third["documents"][0]["status"] == "duplicate"
     assert records_json(["status"], env)["queue"]["records-start waiting"] == 0
