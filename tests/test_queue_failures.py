@@ -58,7 +58,9 @@ def test_ingest_wait_reports_failures_from_the_workers(tmp_path: Path, sample_se
                                                        workers: Workers) -> None:
     env = distributed_env(tmp_path / "home", 10, **FAST)
     workers.start("impatient", {**env, "RECORDS_PAGE_TIMEOUT": "1"})
-    scan = sample_set.scan("eng")
+    # An Urdu scan: its OCR takes several seconds even on an idle machine (an English page can finish in under 1 s,
+    # and then nothing fails).
+    scan = sample_set.scan("urd")
     summary = wait_for(lambda: records_json(["ingest", str(scan.path), "--agency", "a", "--wait"], env,
                                             expect=1),  # exit 1: the batch ran, a file failed
                        600, "ingest --wait")
