@@ -66,7 +66,7 @@ def test_rejected_files_exit_0_listed_with_their_reason_and_1_with_strict(tmp_pa
     assert run_records(["import", str(folder), "--manifest", str(missing)], env, check=False).returncode == 1
 
 
-def test_failed_files_exit_1_and_ingesting_again_retries_them(tmp_path: Path, home: Path) -> None:
+def test_failed_files_exit_1_and_running_again_retries_them(tmp_path: Path, home: Path) -> None:
     no_programs = tmp_path / "no-programs"
     no_programs.mkdir()
     # a server where the tesseract program is missing: every page fails with that reason
@@ -87,6 +87,12 @@ def test_failed_files_exit_1_and_ingesting_again_retries_them(tmp_path: Path, ho
     code, summary, err = _ingest([str(GOOD)], records_env(home))  # the program is back
     assert code == 0, err
     assert [d["status"] for d in summary["documents"]] == ["processed"]
+    again = run_records(["import", str(folder), "--manifest", str(manifest), "--json"], records_env(home), check=False)
+    assert again.returncode == 0, again.stderr
+    [file] = json.loads(again.stdout)["files"]
+    assert file["status"] == "processed" and file["reason"] in (None, "")
+    found = json.loads(run_records(["search", "وزارة", "--json"], records_env(home)).stdout)
+    assert any(hit["title"] == "Circular" for hit in found["hits"])
 
 
 def test_api_batch_status_follows_the_convention(tmp_path: Path, home: Path) -> None:

@@ -1,7 +1,8 @@
 """Run an import: walk the tree, accept each file with its manifest row, queue it, journal every state change.
 
 Resume rules (the journal is keyed by the absolute PATH and manifest path):
-- a file in a final state (processed, duplicate, rejected, failed) is skipped without being read again;
+- a file in a final state (processed, duplicate, rejected) is skipped without being read again; a file that
+  `failed` is tried again (its cause, e.g. a missing program or a full disk, may have been fixed);
 - a file journaled `queued` is looked up in the store: finished there -> its final state is journaled,
   otherwise its id is queued again (jobs are idempotent);
 - a file not journaled yet is accepted; if `accept_file` calls it a duplicate of a document that this very
@@ -116,6 +117,8 @@ def _prepare(journal: Journal, opts: ImportOptions, known: frozenset[str] | None
         journal.set_meta("manifest", str(opts.manifest.resolve()))
         journal.set_meta("batch", ledger.new_batch_id())
         journal.set_meta("options", fingerprint)
+    else:
+        journal.reset_failures()
     sha = file_sha256(opts.manifest)
     if journal.get_meta("manifest_sha256") != sha:
         journal.load_rows(parsed_rows(open_manifest(opts.manifest), known))

@@ -221,6 +221,13 @@ class Journal:
             return self.conn.execute("UPDATE files SET status = 'pending' WHERE manifest_error = 1 "
                                      "AND status = 'rejected'").rowcount
 
+    def reset_failures(self) -> int:
+        """On a resumed import: files whose processing failed are tried again (their cause may be fixed; the
+        document keeps its id, jobs are idempotent). Returns how many."""
+        with self._lock:
+            return self.conn.execute("UPDATE files SET status = 'pending', reason = NULL WHERE status = 'failed'"
+                                     ).rowcount
+
     def first_holder(self, doc_id: str) -> FileRecord | None:
         """The file that brought `doc_id` into this import (queued or finished), if any."""
         with self._lock:
