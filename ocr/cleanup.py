@@ -205,7 +205,9 @@ def binarize_sauvola(gray: np.ndarray, dpi: float, k: float = 0.2) -> np.ndarray
     threshold = cv2.scaleAdd(mean, 1 - k, cv2.multiply(mean, std, scale=k / 128.0))
     threshold = cv2.resize(threshold, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     # For whole grey levels, gray > t exactly when gray > floor(t); truncating to uint8 keeps the compare in 8 bits.
-    return cv2.compare(gray, np.clip(threshold, 0, 255).astype(np.uint8), cv2.CMP_GT)
+    # No clipping needed (it cost 20 ms a page): with 0 <= k <= 1 and std < 128 (grey levels), 0 <= t < mean <= 255,
+    # and the linear upscaling stays between its neighbours.
+    return cv2.compare(gray, threshold.astype(np.uint8), cv2.CMP_GT)
 
 
 def binarize_otsu(gray: np.ndarray) -> np.ndarray:
