@@ -254,14 +254,15 @@ def page_language(langs: str, text: str, detect) -> str:
 
 def text_strip(image: np.ndarray, share: float = STRIP_SHARE) -> np.ndarray | None:
     """The band of the page around the middle of its inked rows, `share` of the inked height; None if blank."""
-    ink_rows = np.flatnonzero((image < 128).sum(axis=1) > 2)
+    per_row = np.count_nonzero(image < 128, axis=1)  # counted once: the band and its widening both use it
+    ink_rows = np.flatnonzero(per_row > 2)
     if ink_rows.size == 0:
         return None
     top, bottom = int(ink_rows[0]), int(ink_rows[-1])
     middle, half = (top + bottom) // 2, max(50, int((bottom - top) * share / 2))
     start, stop = max(top, middle - half), min(bottom + 1, middle + half)
     # Widen the band to the gaps between text lines: a line cut through reads as invented marks.
-    blank = (image < 128).sum(axis=1) <= 2
+    blank = per_row <= 2
     limit = 4 * half
     while start > top and not blank[start] and middle - start < limit:
         start -= 1
