@@ -1,11 +1,14 @@
 """Which Tesseract models read a page: decided cheaply where the page is clear, read both ways where in doubt.
 
-Cost per page (on top of OSD, which cleanup runs anyway for orientation):
-- OSD says Latin: one strip read (the `vie` model on a band a tenth of the inked height) tells Vietnamese from
-  the rest; the same reading's function words tell French from English.
-- OSD says Arabic or cannot tell: the strip is read with the Urdu and the English model; the more confident one
-  names the script, Urdu-only letters and words in the Urdu reading tell Urdu from Arabic. A Latin answer then
-  costs the `vie` strip read too.
+One probe, the page's middle strip (`text_strip`), is read at most once per model (`Probe`); the orientation check
+in cleanup and the choice here share its readings. Cost per page on top of the main pass:
+- A Latin page: one strip read with the Latin probe model (`vie`). Confident, it also says the page is upright, so
+  orientation detection (OSD) is skipped; its Vietnamese-only marks tell Vietnamese from the rest and its function
+  words French from English. The main pass's own text checks that last guess (`second_opinion`).
+- Anything else (Arabic script, a turned page, a page no model reads well): OSD (orientation and script), then the
+  strip is read with the Urdu model too; the more confident of the two names the script (OSD's script is not
+  trusted: it calls some Nastaliq pages Latin), Urdu-only letters and words in the Urdu reading tell Urdu from
+  Arabic.
 - In doubt (margins below, or a language not configured to be told apart): the page is also read in full with
   the other candidate and the better-scoring reading is kept (`pick`).
 Every choice records what won, what it was weighed against and by how much (`Choice.record`).
@@ -29,9 +32,10 @@ from ocr.language import (
     vietnamese_only_share,
 )
 
-# Height of the strip read to choose the models, as a share of the inked height. At 0.1 every sample page gets the
-# same models as at 0.4 for less than half the strip OCR time.
-STRIP_SHARE = 0.1
+# Height of the strip read to choose the models, as a share of the inked height (at least 100 pixels, widened to
+# whole lines: two or three lines). 0.03 gives every sample page the same models as 0.1 for about half the strip
+# OCR time (0.05-0.1 s on Latin pages).
+STRIP_SHARE = 0.03
 # Share of Latin letters with Vietnamese-only marks in the `vie` reading of the strip. Measured: Vietnamese pages
 # 0.24-0.36 (samples and demo), English and French pages 0.00 (samples, demo); the vie model reading a whole short
 # English page invents marks on about 5 % ("Thịs 1s a test documernit").
@@ -41,6 +45,10 @@ VIETNAMESE_NONE = 0.02
 # 28-45. Closer than this, or neither model confident, and both scripts are read in full.
 SCRIPT_MARGIN = 15.0
 SCRIPT_CONFIDENT = 50.0
+# Latin probe confidence from which a page is taken to be upright without orientation detection. `vie` reads the
+# strip of upright Latin pages at 68-97 (samples, simple.bmp, francais.pdf), of the same pages turned by 90 or 180
+# degrees at 20-52, of Arabic-script pages at 16-30.
+UPRIGHT_CONFIDENT = 60.0
 # Votes (letters, function words) between Urdu and Arabic, and between French and English, below which the page
 # is read both ways.
 URDU_ARABIC_MARGIN = 3
@@ -76,34 +84,72 @@ def fixed(lang: str) -> Choice:
     return Choice("+".join(urdu_model() if part == "urd" else part for part in lang.split("+")), how="fixed")
 
 
-def choose(image: np.ndarray, dpi: int, osd_script: str | None) -> Choice:
-    """The models to read a cleaned page with (see the module docstring for what it costs)."""
+class Probe:
+    """The page's middle strip and its readings, each model read at most once (the orientation check and the
+    language choice share them)."""
+
+    def __init__(self, image: np.ndarray, dpi: int) -> None:
+        self.strip = text_strip(image)
+        self.dpi = dpi
+        self.readings: dict[str, tesseract.OcrResult] = {}
+
+    def read(self, model: str) -> tesseract.OcrResult:
+        """The strip read with `model` (psm 6: one block)."""
+        if model not in self.readings:
+            self.readings[model] = tesseract.ocr(self.strip, model, self.dpi, psm=6, want_pdf=False)
+        return self.readings[model]
+
+    def confidence(self, model: str) -> float:
+        """Mean word confidence of the strip read with `model` (0 without words)."""
+        return self.read(model).confidence or 0.0
+
+    def reads_upright(self) -> bool:
+        """True when the Latin probe model reads the strip confidently (the page is upright and Latin), or there is
+        no text to turn: orientation detection is then not needed."""
+        if self.strip is None:
+            return True
+        model = latin_probe_model(configured_languages())
+        return model is not None and self.confidence(model) >= UPRIGHT_CONFIDENT
+
+
+def latin_probe_model(languages: tuple[str, ...] | list[str]) -> str | None:
+    """The model the strip is read with first: `vie` (its marks tell Vietnamese apart), else the first configured
+    Latin-script language; None when no Latin-script language is configured."""
+    latin = [code for code in languages if script_of_language(code) == "Latin"]
+    return "vie" if "vie" in latin else (latin[0] if latin else None)
+
+
+def choose(probe: Probe, osd_script: str | None) -> Choice:
+    """The models to read a cleaned page with (see the module docstring for what it costs). `osd_script` is what
+    OSD said when it ran (recorded only: the strip readings decide)."""
     languages = configured_languages()
     latin = [code for code in languages if script_of_language(code) == "Latin"]
     arabic = [code for code in languages if script_of_language(code) == "Arabic"]
-    strip = text_strip(image)
-    if strip is None:
+    if probe.strip is None:
         return Choice(latin_default(latin or languages), how="blank")
-    if osd_script == "Latin" or not arabic:
-        return _latin(strip, dpi, latin, how="osd+strip" if osd_script == "Latin" else "strip")
+    how = "osd+strip" if osd_script else "strip"
+    if not arabic:
+        return _latin(probe, latin, how)
     if not latin:
-        return _arabic(None, strip, dpi, arabic)
-    urdu = tesseract.ocr(strip, urdu_model(), dpi, psm=6, want_pdf=False)
-    english = tesseract.ocr(strip, "eng", dpi, psm=6, want_pdf=False)
-    u_conf, e_conf = urdu.confidence or 0.0, english.confidence or 0.0
-    if u_conf > e_conf:
-        choice = _arabic(urdu.text, strip, dpi, arabic)
-        other = _latin(strip, dpi, latin, how="strip") if _in_doubt(u_conf, e_conf) else None
+        return _arabic(probe, arabic)
+    latin_model = latin_probe_model(latin)
+    l_conf = probe.confidence(latin_model)
+    if l_conf >= SCRIPT_CONFIDENT:
+        return _latin(probe, latin, how)
+    u_conf = probe.confidence(urdu_model())
+    if u_conf > l_conf:
+        choice = _arabic(probe, arabic)
+        other = _latin(probe, latin, how) if _in_doubt(u_conf, l_conf) else None
     else:
-        choice = _latin(strip, dpi, latin, how="strip")
-        other = _arabic(urdu.text, strip, dpi, arabic) if _in_doubt(e_conf, u_conf) else None
+        choice = _latin(probe, latin, how)
+        other = _arabic(probe, arabic) if _in_doubt(l_conf, u_conf) else None
     if other is not None:
         # Script in doubt: every Arabic-script model is a candidate (the letter votes of a doubtful strip are weak).
         models = [urdu_model() if code == "urd" else code for code in arabic]
         # Each script's own doubts are not read out as well: at most one Latin and every Arabic-script reading.
         candidates = (choice.langs, other.langs, *models)
         return Choice(choice.langs, tuple(dict.fromkeys(candidates[1:]).keys() - {choice.langs}),
-                      margin=abs(u_conf - e_conf), how="both")
+                      margin=abs(u_conf - l_conf), how="both")
     return choice
 
 
@@ -111,14 +157,12 @@ def _in_doubt(winner: float, loser: float) -> bool:
     return winner - loser < SCRIPT_MARGIN or winner < SCRIPT_CONFIDENT
 
 
-def _arabic(urdu_text: str | None, strip: np.ndarray, dpi: int, arabic: list[str]) -> Choice:
+def _arabic(probe: Probe, arabic: list[str]) -> Choice:
     """Urdu or Arabic (or the one Arabic-script language configured) from the Urdu model's strip reading."""
     models = [urdu_model() if code == "urd" else code for code in arabic]
     if len(models) == 1:
         return Choice(models[0], how="strip")
-    if urdu_text is None:
-        urdu_text = tesseract.ocr(strip, urdu_model(), dpi, psm=6, want_pdf=False).text
-    margin = arabic_or_urdu_margin(urdu_text)
+    margin = arabic_or_urdu_margin(probe.read(urdu_model()).text)
     if "urd" in arabic and "ara" in arabic:
         first, second = (urdu_model(), "ara") if margin > 0 else ("ara", urdu_model())
         if abs(margin) < URDU_ARABIC_MARGIN:
@@ -128,13 +172,13 @@ def _arabic(urdu_text: str | None, strip: np.ndarray, dpi: int, arabic: list[str
     return Choice(models[0], tuple(models[1:]), how="both")
 
 
-def _latin(strip: np.ndarray, dpi: int, latin: list[str], how: str) -> Choice:
+def _latin(probe: Probe, latin: list[str], how: str) -> Choice:
     """Vietnamese (vie alone), or the other Latin languages without vie: a Latin page that is not clearly
     Vietnamese never gets a model that can invent Vietnamese marks."""
     others = [code for code in latin if code != "vie"]
     if "vie" not in latin:
         return _french_or_english(None, others, how)
-    text = tesseract.ocr(strip, "vie", dpi, psm=6, want_pdf=False).text
+    text = probe.read("vie").text
     if not others:
         return Choice("vie", how=how)
     share = vietnamese_only_share(text)
@@ -148,17 +192,37 @@ def _latin(strip: np.ndarray, dpi: int, latin: list[str], how: str) -> Choice:
 
 
 def _french_or_english(text: str | None, others: list[str], how: str) -> Choice:
-    """English or French by function words and accents; other configured Latin languages join as extra models."""
+    """English or French by the strip's function words and accents; other configured Latin languages join as extra
+    models."""
     if not others:
         return Choice("eng", how=how)
     guess, margin = french_or_english(text or "")
+    if guess == "fra" and margin < FRENCH_ENGLISH_MARGIN:
+        # No French function word, only accents, which the vie model invents on English (s_en_04): English first;
+        # the main pass's whole text has the final say (`second_opinion`).
+        guess = "eng"
     primary = guess if guess in others else others[0]
     extra = [code for code in others if code not in (primary, "eng", "fra")]
-    rest = [code for code in ("eng", "fra") if code in others and code != primary]
-    # Few function words either way (a form, a certificate) is only doubt when there is some French in it.
-    if rest and margin < FRENCH_ENGLISH_MARGIN and (guess == "fra" or french_votes(text or "") > 0):
-        return Choice("+".join([primary, *extra]), ("+".join([rest[0], *extra]),), margin=margin, how="both")
+    # A strip holds a few dozen words: doubt between French and English is settled on the main pass's whole text
+    # (`second_opinion`), not by reading the page twice up front.
     return Choice("+".join([primary, *extra]), margin=margin, how=how)
+
+
+def second_opinion(choice: Choice, text: str) -> tuple[str, ...]:
+    """Models to read the page with too, judged on the main pass's own text: a page read as English whose whole
+    text is French (or the reverse), or where French and English stay close with some French in it (a form, a
+    certificate: few function words either way)."""
+    parts = choice.langs.split("+")
+    if choice.how in ("fixed", "blank") or parts[0] not in ("eng", "fra"):
+        return ()
+    rest = [code for code in ("eng", "fra") if code in configured_languages() and code != parts[0]]
+    if not rest:
+        return ()
+    guess, margin = french_or_english(text)
+    if guess != parts[0] or (margin < FRENCH_ENGLISH_MARGIN and (guess == "fra" or french_votes(text) > 0)):
+        other = "+".join([rest[0], *parts[1:]])
+        return () if other in choice.alternatives else (other,)
+    return ()
 
 
 def models_for(language: str | None) -> str:
@@ -190,14 +254,15 @@ def page_language(langs: str, text: str, detect) -> str:
 
 def text_strip(image: np.ndarray, share: float = STRIP_SHARE) -> np.ndarray | None:
     """The band of the page around the middle of its inked rows, `share` of the inked height; None if blank."""
-    ink_rows = np.flatnonzero((image < 128).sum(axis=1) > 2)
+    per_row = np.count_nonzero(image < 128, axis=1)  # counted once: the band and its widening both use it
+    ink_rows = np.flatnonzero(per_row > 2)
     if ink_rows.size == 0:
         return None
     top, bottom = int(ink_rows[0]), int(ink_rows[-1])
     middle, half = (top + bottom) // 2, max(50, int((bottom - top) * share / 2))
     start, stop = max(top, middle - half), min(bottom + 1, middle + half)
     # Widen the band to the gaps between text lines: a line cut through reads as invented marks.
-    blank = (image < 128).sum(axis=1) <= 2
+    blank = per_row <= 2
     limit = 4 * half
     while start > top and not blank[start] and middle - start < limit:
         start -= 1

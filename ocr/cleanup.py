@@ -151,11 +151,25 @@ def normalize_illumination(gray: np.ndarray, dpi: float) -> np.ndarray:
     background = cv2.medianBlur(background, 2 * size + 1 if 2 * size + 1 <= 255 else 255)
     background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
-    low = float(np.percentile(flat[:: 4, :: 4], 0.5))
+    low = min(float(np.percentile(flat[:: 4, :: 4], 0.5)), _stretch_limit(flat))
     if low >= 250:
         return flat
     lut = np.clip((np.arange(256, dtype=np.float64) - low) * 255.0 / (255.0 - low), 0, 255).astype(np.uint8)
     return cv2.LUT(flat, lut)
+
+
+def _stretch_limit(flat: np.ndarray) -> float:
+    """The highest grey the contrast stretch may map to black: the paper level minus 20 times the paper's grain.
+
+    On a sparse page on grainy paper the darkest 0.5 % of pixels are grain, not ink; stretching from there
+    multiplied the grain (about 6x on a generated low-contrast Urdu notice) until Sauvola turned the whole page into
+    specks, deskew measured the specks at 11.6 degrees, and Tesseract ran for its full 300 s. Sauvola keeps paper
+    grain white while the paper is more than about 20 grain deviations above the black point."""
+    quartile, paper = np.percentile(flat[:: 8, :: 8], [25, 50])
+    # The grain's deviation from the lower quartile (0.674 deviations below the median of normal grain): the upper
+    # half of the paper is clipped at white by the division.
+    grain = (paper - quartile) / 0.6745
+    return float(paper - 20.0 * grain)
 
 
 def speck_fraction(gray: np.ndarray) -> float:
@@ -191,7 +205,9 @@ def binarize_sauvola(gray: np.ndarray, dpi: float, k: float = 0.2) -> np.ndarray
     threshold = cv2.scaleAdd(mean, 1 - k, cv2.multiply(mean, std, scale=k / 128.0))
     threshold = cv2.resize(threshold, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     # For whole grey levels, gray > t exactly when gray > floor(t); truncating to uint8 keeps the compare in 8 bits.
-    return cv2.compare(gray, np.clip(threshold, 0, 255).astype(np.uint8), cv2.CMP_GT)
+    # No clipping needed (it cost 20 ms a page): with 0 <= k <= 1 and std < 128 (grey levels), 0 <= t < mean <= 255,
+    # and the linear upscaling stays between its neighbours.
+    return cv2.compare(gray, threshold.astype(np.uint8), cv2.CMP_GT)
 
 
 def binarize_otsu(gray: np.ndarray) -> np.ndarray:

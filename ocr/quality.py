@@ -101,8 +101,7 @@ def measure(gray: np.ndarray, dpi: float, dpi_known: bool, words: list[dict], co
     """The quality numbers of one OCR'd page: `gray` is the page as scanned (before cleanup) at `dpi`; `words` are
     the OCR words with boxes in the cleaned page of width `page_width`."""
     effective = _effective_dpi(gray, dpi, dpi_known, path, kind, index)
-    small = _at_measure_dpi(gray, dpi)
-    paper, contrast, ink = _tones(small)
+    small, (paper, contrast, ink) = _at_measure_dpi(gray, dpi)
     texts = [w.get("text", "") for w in words if str(w.get("text", "")).strip()]
     return {
         "dpi": round(effective, 1),
@@ -170,7 +169,7 @@ def reason_text(code: str, thresholds: Thresholds | None = None) -> str:
 def blank_scan(gray: np.ndarray, dpi: float) -> bool:
     """True for a page with (almost) nothing on it, before OCR: it is recorded blank and not read (Tesseract can
     spend minutes on paper grain)."""
-    paper, _contrast, ink = _tones(_at_measure_dpi(gray, dpi))
+    paper, _contrast, ink = _at_measure_dpi(gray, dpi)[1]
     return ink < BLANK_BEFORE_OCR and paper >= Thresholds.min_paper  # a dark page is flagged, not called blank
 
 
@@ -201,15 +200,17 @@ def _tones(small: np.ndarray) -> tuple[float, float | None, float]:
     return paper, contrast, ink
 
 
-_last = threading.local()  # the page last brought to MEASURE_DPI: blank_scan and measure share it
+_last = threading.local()  # the page last brought to MEASURE_DPI and its tones: blank_scan and measure share them
 
 
-def _at_measure_dpi(gray: np.ndarray, dpi: float) -> np.ndarray:
+def _at_measure_dpi(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, tuple[float, float | None, float]]:
+    """The page at MEASURE_DPI and its tones (`_tones`), computed once per page."""
     # Identity, not address: holding the page keeps its memory from being reused by the next page's pixels.
     if getattr(_last, "gray", None) is gray and _last.dpi == dpi:
-        return _last.small
-    _last.gray, _last.dpi, _last.small = gray, dpi, _measure_copy(gray, dpi)
-    return _last.small
+        return _last.small, _last.tones
+    small = _measure_copy(gray, dpi)
+    _last.gray, _last.dpi, _last.small, _last.tones = gray, dpi, small, _tones(small)
+    return small, _last.tones
 
 
 def _measure_copy(gray: np.ndarray, dpi: float) -> np.ndarray:

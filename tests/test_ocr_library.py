@@ -64,7 +64,7 @@ def test_library_read_equals_program_read(name: str, index: int, monkeypatch) ->
     cleaned = _cleaned(name, index)
     dpi = tesseract.image_dpi(cleaned.dpi)
     monkeypatch.setenv("RECORDS_OCR_ENGINE", "library")
-    langs = pipeline._choose_langs(cleaned.image, dpi, cleaned.osd_script).langs
+    langs = pipeline._choose_langs(cleaned).langs
     arabic = script_of_language(langs) == "Arabic"
     png = pipeline.encode_png(cleaned.image, bilevel=True)
     results = {}
