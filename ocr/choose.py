@@ -103,13 +103,19 @@ class Probe:
         """Mean word confidence of the strip read with `model` (0 without words)."""
         return self.read(model).confidence or 0.0
 
+    def reads_latin(self, model: str, confidence: float) -> bool:
+        """`model` reads the strip at `confidence` or more, in words of at least MIN_LETTERS letters: a strip of
+        digits (an Arabic circular's "رقم 45 لسنة 2020") is read confidently by any model and proves no script."""
+        reading = self.read(model)
+        return (reading.confidence or 0.0) >= confidence and sum(ch.isalpha() for ch in reading.text) >= MIN_LETTERS
+
     def reads_upright(self) -> bool:
         """True when the Latin probe model reads the strip confidently (the page is upright and Latin), or there is
         no text to turn: orientation detection is then not needed."""
         if self.strip is None:
             return True
         model = latin_probe_model(configured_languages())
-        return model is not None and self.confidence(model) >= UPRIGHT_CONFIDENT
+        return model is not None and self.reads_latin(model, UPRIGHT_CONFIDENT)
 
 
 def latin_probe_model(languages: tuple[str, ...] | list[str]) -> str | None:
@@ -134,7 +140,7 @@ def choose(probe: Probe, osd_script: str | None) -> Choice:
         return _arabic(probe, arabic)
     latin_model = latin_probe_model(latin)
     l_conf = probe.confidence(latin_model)
-    if l_conf >= SCRIPT_CONFIDENT:
+    if probe.reads_latin(latin_model, SCRIPT_CONFIDENT):
         return _latin(probe, latin, how)
     u_conf = probe.confidence(urdu_model())
     if u_conf > l_conf:
