@@ -80,12 +80,15 @@ _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\
 
 
 _NORMALIZE_TABLE = str.maketrans(dict(_NORMALIZE))
+# Any character that normalize() replaces: one scan tells most Latin-script text (and titles) that there is nothing
+# to replace, instead of one scan per replacement.
+_TO_NORMALIZE = re.compile("[" + "".join(old for old, _ in _NORMALIZE) + "]")
 
 
 def normalize(text: str) -> str:
     """The exact form: NFKC, lower case, ASCII digits, no tatweel/harakat/format characters; tones kept."""
     text = unicodedata.normalize("NFKC", text).lower()
-    if text.isascii():
+    if text.isascii() or not _TO_NORMALIZE.search(text):
         return text
     if len(text) < 40:  # one word: a table lookup per character beats ~80 substring scans
         return text.translate(_NORMALIZE_TABLE)
