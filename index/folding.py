@@ -15,10 +15,15 @@ native code; `fold` is the pure-Python definition used for short strings (query 
 
 Words are runs of letters and digits (`tokens`); `_` and punctuation separate words, as in the engines' simple
 tokenizers.
+
+An index that keeps only the exact form (the tantivy backend) matches folded words with `fold_pattern`: a regular
+expression that matches exactly the exact-form words whose `fold` equals the query word's, built from classes of
+letters that `fold` maps to one letter (computed once from `fold` itself, so it cannot drift from it).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -131,3 +136,60 @@ def _keep(word: str) -> bool:
 def tokens(text: str) -> list[str]:
     """The exact-form words of `text`, in order."""
     return [w for w in _WORD.findall(normalize(text)) if _keep(w)]
+
+
+MAX_NESTED_PAIRS = 8
+
+
+@functools.cache
+def _fold_classes() -> dict[str, str]:
+    """Folded form -> the letters (in exact form, i.e. unchanged by `normalize`) that fold to it, itself included.
+
+    Only letters whose fold differs from themselves are listed (Latin with marks, đ, Arabic-script variants, ß...);
+    the Basic Multilingual Plane is enough: `normalize` (NFKC) maps the other planes' letters-like symbols to it.
+    About 0.1 s, once per process.
+    """
+    out: dict[str, list[str]] = {}
+    for cp in range(0x80, 0x10000):
+        c = chr(cp)
+        if not c.isalnum() or normalize(c) != c:  # not a word character, or never in `normalize`d text
+            continue
+        f = fold(c)
+        if f != c:
+            out.setdefault(f, [f] if len(f) == 1 else []).append(c)
+    return {f: "".join(chars) for f, chars in out.items()}
+
+
+def _letter(classes: dict[str, str], f: str) -> str:
+    chars = classes.get(f)
+    return f"[{chars}]" if chars else f
+
+
+def fold_pattern(word: str) -> str:
+    """A regular expression (whole-word, in the syntax of Rust's regex crate that tantivy uses) matching every
+    exact-form word `w` with `fold(w) == fold(word)`: `nguyen` and `nguyễn` both give
+    `[nñńņňǹṅṇṉṋ][gĝğ...][uùú...ư...]...`, matching nguyen, nguyễn, nguyên, ...
+
+    Letters that fold to two (ß -> ss, æ -> ae, œ -> oe, þ -> th) are alternatives of the pair. Words are letters and
+    digits only (`tokens`), so nothing needs escaping.
+    """
+    classes = _fold_classes()
+    f = fold(word)
+    parts: list[str] = []
+    i = 0
+    while i < len(f):
+        pair = classes.get(f[i : i + 2]) if i + 1 < len(f) else None
+        # A pair is taken whole unless the next letter starts a pair too ("sss": ß may stand for either "ss"), where
+        # the alternatives nest instead (they double per letter: past a few, garbage such as "sssssssss" takes pairs
+        # whole and misses some spellings of itself).
+        overlap = i + 2 < len(f) and classes.get(f[i + 1 : i + 3])
+        if pair and (not overlap or len(f) - i > MAX_NESTED_PAIRS):
+            parts.append(f"(?:{_letter(classes, f[i])}{_letter(classes, f[i + 1])}|[{pair}])")
+            i += 2
+        elif pair:
+            parts.append(f"(?:{_letter(classes, f[i])}{fold_pattern(f[i + 1 :])}|[{pair}]{fold_pattern(f[i + 2 :])})")
+            i = len(f)
+        else:
+            parts.append(_letter(classes, f[i]))
+            i += 1
+    return "".join(parts)
