@@ -165,16 +165,27 @@ def _letter(classes: dict[str, str], f: str) -> str:
     return f"[{chars}]" if chars else f
 
 
-def fold_pattern(word: str) -> str:
+def fold_pattern(word: str, prefix: bool = False) -> str:
     """A regular expression (whole-word, in the syntax of Rust's regex crate that tantivy uses) matching every
-    exact-form word `w` with `fold(w) == fold(word)`: `nguyen` and `nguyễn` both give
-    `[nñńņňǹṅṇṉṋ][gĝğ...][uùú...ư...]...`, matching nguyen, nguyễn, nguyên, ...
+    exact-form word `w` with `fold(w) == fold(word)` (with `prefix`: that starts with `fold(word)`): `nguyen` and
+    `nguyễn` both give `[nñńņňǹṅṇṉṋ][gĝğ...][uùú...ư...]...`, matching nguyen, nguyễn, nguyên, ...
 
-    Letters that fold to two (ß -> ss, æ -> ae, œ -> oe, þ -> th) are alternatives of the pair. Words are letters and
-    digits only (`tokens`), so nothing needs escaping.
+    Letters that fold to two (ß -> ss, æ -> ae, œ -> oe, þ -> th) are alternatives of the pair; a prefix may end in
+    one (`stras*` finds straße). Words are letters and digits only (`tokens`), so nothing needs escaping.
     """
-    classes = _fold_classes()
     f = fold(word)
+    pattern = _pattern(f)
+    if not prefix:
+        return pattern
+    tails = "".join(chars for folded, chars in _fold_classes().items() if len(folded) == 2 and folded[0] == f[-1])
+    if tails:
+        pattern = f"(?:{pattern}|{_pattern(f[:-1])}[{tails}])"
+    return pattern + ".*"
+
+
+def _pattern(f: str) -> str:
+    """`fold_pattern` of the folded word `f`."""
+    classes = _fold_classes()
     parts: list[str] = []
     i = 0
     while i < len(f):
@@ -187,7 +198,7 @@ def fold_pattern(word: str) -> str:
             parts.append(f"(?:{_letter(classes, f[i])}{_letter(classes, f[i + 1])}|[{pair}])")
             i += 2
         elif pair:
-            parts.append(f"(?:{_letter(classes, f[i])}{fold_pattern(f[i + 1 :])}|[{pair}]{fold_pattern(f[i + 2 :])})")
+            parts.append(f"(?:{_letter(classes, f[i])}{_pattern(f[i + 1 :])}|[{pair}]{_pattern(f[i + 2 :])})")
             i = len(f)
         else:
             parts.append(_letter(classes, f[i]))

@@ -370,9 +370,7 @@ class TantivyIndex(SearchIndex):
         if not exact:
             return Query.empty_query()
         prefix = node.prefix and (len(exact) == 1 or prefix_phrases)
-        patterns = [fold_pattern(w) for w in exact]
-        if prefix:
-            patterns[-1] += ".*"
+        patterns = [fold_pattern(w, prefix and n == len(exact) - 1) for n, w in enumerate(exact)]
         if len(exact) > 1:
             return self._phrase_query(exact, patterns, prefix)
         word, pattern = exact[0], patterns[0]

@@ -85,6 +85,14 @@ def test_fold_pattern_matches_exactly_the_words_that_fold_alike(query: str) -> N
     assert pattern.fullmatch(normalize(query))
 
 
+@pytest.mark.parametrize("query", ["stras", "strass", "nguy", "schlos", "a", "o", "t", "th", "کت", "مدرس"])
+def test_prefix_fold_pattern_matches_exactly_the_words_whose_fold_starts_alike(query: str) -> None:
+    import re
+
+    pattern = re.compile(fold_pattern(query, prefix=True))
+    assert {w for w in WORDS if pattern.fullmatch(w)} == {w for w in WORDS if fold(w).startswith(fold(query))}
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [

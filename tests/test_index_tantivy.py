@@ -223,3 +223,12 @@ def test_folded_matching_covers_french_and_letters_that_fold_to_two(tmp_path: Pa
     idx.upsert([doc("hit", text), doc("other", "không liên quan")])
     assert [h.id for h in idx.search(SearchRequest(query, ADMIN)).hits] == ["hit"]
     assert [h.id for h in idx.search(SearchRequest(f'"{query}"', ADMIN)).hits] == ["hit"]
+
+
+
+@pytest.mark.parametrize("query", ["stra*", "stras*", "strass*", "straß*", '"die stras*"', "nguyê*", "nguye*", "ng*"])
+def test_folded_prefixes(tmp_path: Path, query: str) -> None:
+    """A prefix matches every word whose fold starts with the prefix's fold, also one ending in half of ß."""
+    idx = TantivyIndex(tmp_path / "index")
+    idx.upsert([doc("hit", "die Straße Nguyễn"), doc("other", "không liên quan")])
+    assert [h.id for h in idx.search(SearchRequest(query, ADMIN)).hits] == ["hit"]
