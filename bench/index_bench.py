@@ -7,7 +7,8 @@ Documents are deterministic (seeded): ~2 KB of Vietnamese, English, Arabic or Ur
 frequencies from a vocabulary per language (real words first, then 20,000 pseudo-words in the language's script),
 with numbers, Arabic-Indic digits and Arabic-script letter variants, 30 % of them with 2-4 pages, spread over 12
 agencies with mixed visibility. Query words are content words (Zipf, without the 20 most frequent); "phrase" is two
-adjacent words of a random document; "phrase, 2 common" is the worst case of two of the 20 most frequent words.
+adjacent words of a random document; "phrase, 2 common" is the worst case of two of the 20 most frequent words;
+"1-word, folded" is a word typed without its tones or letter variants.
 Indexing runs as `records reindex` does (`rebuild`: every document in one commit); `--batch N` instead upserts N
 documents per call, one commit each, as workers and imports do (tantivy then merges the segments of many commits).
 Prints docs/s for indexing, by the wall clock and per CPU-second of all threads (the CPU figure is the one to compare
@@ -30,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index.base import Access, IndexDoc, IndexedPage, SearchRequest
+from index.folding import fold
 from index.tantivy_index import TantivyIndex
 
 VIE = (
@@ -241,6 +243,8 @@ def main() -> None:
             ),
             "empty (list all)": lambda: SearchRequest("", Access(qrng.choice(AGENCIES))),
             "admin 1-word": lambda: SearchRequest(word(), Access(None, all_agencies=True)),
+            # typed without tones or letter variants (nguyen for nguyễn, ي for ی): found only by folding
+            "1-word, folded": lambda: SearchRequest(fold(word()), Access(qrng.choice(AGENCIES))),
         }
         for _ in range(20):  # warm caches
             idx.search(kinds["1-word"]())

@@ -153,8 +153,9 @@ def check_doc(doc: IndexDoc) -> None:
         raise ValueError(f"document {doc.id}: agency is empty")
 
 
-# (field, boost, folded?) searched for every query word, the same in every backend; exact fields outrank their
-# folded twins, the document number and the title outrank the body.
+# (field, boost, folded?) searched for every query word; exact fields outrank their folded twins, the document number
+# and the title outrank the body. Elasticsearch indexes these fields; tantivy indexes exact words only and gives its
+# folded (regex) matches the folded fields' boosts.
 DOC_FIELDS: tuple[tuple[str, float, bool], ...] = (
     ("number_f", 5.0, True),
     ("title", 4.5, False),

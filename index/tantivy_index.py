@@ -11,13 +11,19 @@ matching `a AND b` across pages lists both pages, and the three pages with the m
 highlighted snippets. Locating 20 hits' pages costs about what the per-page index documents of earlier versions
 cost to query, and indexing no longer writes every multi-page document's words twice.
 
-Every text field is indexed twice: exact (`folding.normalize`: tones kept) and folded (`folding.prefold`, then
-tantivy's ASCII folding). The tokenizer is tantivy's simple one; query words go through the very same analyzers, so
-index and query agree on words. `normalize` already lowercases both (index text and query words), so the analyzers
-have no lowercase filter (it was a tenth of the indexing time). Each query word is searched in both forms; exact
-fields are boosted, so the exact-tone match ranks first. Title and document number are boosted over body text. The
-document-level body_f also holds the folded title, number and metadata words, so a phrase is one positional match on
-body_f; its presence in title/number and its exact words add score. A phrase may span a page break at document level.
+Words are indexed once, in their exact form (`folding.normalize`: lower case, tones kept), with positions; folded
+matching happens at query time. A query word is searched as `folding.fold_pattern`, a regular expression over the
+term dictionary that matches exactly the indexed words with the same `fold` (Nguyen, Nguyễn, Nguyên, ...; ي/ی/ى;
+đ/d; ß/ss), plus its exact form as a boosted term, so the exact-tone match ranks first. Indexing a second, folded
+copy of every word cost as much again as the first (half the indexing time); a regex walk of the term dictionary
+costs a tenth of a millisecond per word. The tokenizer is tantivy's simple one without a lowercase filter
+(`normalize` lowercases); query words go through the same analyzer, so index and query agree on words.
+
+`body` holds the title, number and metadata words and then the page texts, so a phrase is one positional match on
+it (it may span a page break); its presence in the title and number fields and its exact words add score; title and
+number are boosted over body text. tantivy scores a regex query with a constant, so a folded word is matched on body
+as a regex phrase of that one word at one position, which tantivy scores with BM25 (term frequency and length; its
+idf is the same for every folded word, as the regex's document frequency is unknown).
 
 Writes: each `upsert`/`delete`/`clear`/`rebuild` call opens the writer, deletes by id, adds, commits (atomic: a
 crash leaves the last commit) and releases the writer, so another process (`records reindex`, a worker) can write
@@ -63,16 +69,24 @@ from index.base import (
     timestamp_key,
     title_key,
 )
-from index.folding import MAX_TOKEN_BYTES, normalize, prefold
+from index.folding import MAX_TOKEN_BYTES, fold_pattern, normalize
 from index.highlight import locate, matcher
 from index.memory import release_free_memory
 
 # 4: tags as a keyword field (facet, filter); 5: added_key and title_key (sorts); 6: one tantivy document per
-# Records document, page texts stored on it (no page documents), analyzers without a lowercase filter.
-SCHEMA_VERSION = 6
+# Records document, page texts stored on it (no page documents), analyzers without a lowercase filter; 7: exact
+# words only (folded matching by regex at query time), metadata words in body.
+SCHEMA_VERSION = 7
 MARKER = "records-index.json"
 EXACT = "records_exact"  # simple tokenizer over `normalize`d (lower-case) text
-FOLDED = "records_folded"  # the same + ASCII folding, over `prefold(normalize(text))`
+
+# The boosts of every backend's fields (index.base.DOC_FIELDS): here the folded fields' boosts go to the folded
+# (regex) matches on the exact fields; body and metadata words, folded, score 1.
+_BOOSTS = {field: boost for field, boost, _ in DOC_FIELDS}
+NUMBER_BOOST = _BOOSTS["number_f"]
+TITLE_EXACT_BOOST = _BOOSTS["title"]
+TITLE_BOOST = _BOOSTS["title_f"]
+BODY_EXACT_BOOST = _BOOSTS["body"]
 
 FACET_SIZE = 50
 HIGHLIGHT_PAGES = 3
@@ -86,11 +100,9 @@ class IndexBusy(TransientBackendError):
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    sb.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
-    for name in ("body", "title"):  # exact words only add score (phrases match on the folded fields): no positions
-        sb.add_text_field(name, tokenizer_name=EXACT, index_option="freq")
-    for name in ("body_f", "title_f", "number_f", "meta_f"):
-        sb.add_text_field(name, tokenizer_name=FOLDED)
+    sb.add_text_field("id", tokenizer_name="raw")  # delete by id (the stored meta holds it for reading)
+    for name in ("body", "title", "number"):  # exact words with positions (phrases, folded by regex)
+        sb.add_text_field(name, tokenizer_name=EXACT)
     for name in ("agency", "doc_type", "language", "dossier", "tags"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     sb.add_text_field("readers", tokenizer_name="raw")  # owner + shared_with (when shared)
@@ -105,27 +117,13 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
-def _analyzers() -> tuple[tantivy.TextAnalyzer, tantivy.TextAnalyzer]:
-    """(exact, folded) analyzers for `normalize`d text; also used on query words (which are), so index and query
-    split and fold alike."""
-    exact = (
+def _analyzer() -> tantivy.TextAnalyzer:
+    """The analyzer of `normalize`d text; also used on query words (which are), so index and query split alike."""
+    return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
         .build()
     )
-    folded = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
-        .build()
-    )
-    return exact, folded
-
-
-def _both(text: str) -> tuple[str, str]:
-    """(exact, pre-folded) forms of `text` for the exact and folded fields."""
-    exact = normalize(text)
-    return exact, prefold(exact)
 
 
 def _indexed_doc(tdoc: tantivy.Document) -> IndexDoc:
@@ -148,7 +146,7 @@ class TantivyIndex(SearchIndex):
         """Open or create the index. `rebuild=True` discards an existing (possibly corrupt) index first."""
         self.path = Path(path)
         self._schema = _schema()
-        self._exact, self._folded = _analyzers()
+        self._exact = _analyzer()
         self._write_lock = threading.Lock()
         self._closed = False
         if rebuild:
@@ -171,7 +169,6 @@ class TantivyIndex(SearchIndex):
         try:
             self._index = tantivy.Index(self._schema, path=str(self.path), reuse=True)
             self._index.register_tokenizer(EXACT, self._exact)
-            self._index.register_tokenizer(FOLDED, self._folded)
             self._index.reload()
         except (OSError, ValueError) as exc:
             raise IndexCorrupt(
@@ -227,25 +224,20 @@ class TantivyIndex(SearchIndex):
         d = tantivy.Document()
         d.add_text("id", doc.id)
         d.add_bytes("meta", json.dumps(meta, ensure_ascii=False).encode())
-        body, body_f = _both("\n".join(p.text for p in pages))
-        d.add_text("body", body)
-        # body_f (document level) also holds the folded title, number and metadata words, so that a phrase needs
-        # one positional match (on body_f) instead of one per field; the field twins below only add score.
+        # body also holds the title, number and metadata words, so that a phrase needs one positional match (on
+        # body) instead of one per field; the title and number fields only add score.
         if doc.title:
-            exact, folded = _both(doc.title)
-            d.add_text("title", exact)
-            d.add_text("title_f", folded)
-            d.add_text("body_f", folded)
+            title = normalize(doc.title)
+            d.add_text("title", title)
+            d.add_text("body", title)
         if doc.doc_number:
-            number = _both(doc.doc_number)[1]
-            d.add_text("number_f", number)
-            d.add_text("body_f", number)
+            number = normalize(doc.doc_number)
+            d.add_text("number", number)
+            d.add_text("body", number)
         extra = " ".join(x for x in (doc.issuing_body, doc.dossier, doc.dossier_title, *doc.tags) if x)
         if extra:
-            extra_f = _both(extra)[1]
-            d.add_text("meta_f", extra_f)
-            d.add_text("body_f", extra_f)
-        d.add_text("body_f", body_f)
+            d.add_text("body", normalize(extra))
+        d.add_text("body", normalize("\n".join(p.text for p in pages)))
         d.add_text("agency", doc.agency)
         d.add_text("doc_type", doc.doc_type or "other")
         if doc.language:
@@ -372,64 +364,69 @@ class TantivyIndex(SearchIndex):
     def _filter(self, x: Query) -> Query:
         return Query.const_score_query(x, 0.0)
 
-    def _word_query(self, node: q.Term | q.Phrase, fields: tuple[tuple[str, float, bool], ...]) -> Query:
+    def _word_query(self, node: q.Term | q.Phrase, prefix_phrases: bool) -> Query:
         words = [node.word] if isinstance(node, q.Term) else list(node.words)
-        # Re-split with the index's own analyzers (a word can only split further, never merge).
-        exact = [t for w in words for t in self._exact.analyze(w)]
-        folded = [t for w in words for t in self._folded.analyze(prefold(w))]
-        if not exact or not folded:
+        exact = [t for w in words for t in self._exact.analyze(w)]  # re-split as the index splits
+        if not exact:
             return Query.empty_query()
-        if len(folded) > 1:
-            return self._phrase_query(exact, folded, node.prefix, fields)
-        clauses = []
-        for field, boost, is_folded in fields:
-            ws = folded if is_folded else exact
-            if node.prefix:
-                # Words are letters and digits only (folding.tokens), so there is nothing to escape.
-                x = Query.regex_query(self._schema, field, ws[-1] + ".*")
-            else:
-                x = Query.term_query(self._schema, field, ws[-1])
-            clauses.append((Occur.Should, Query.boost_query(x, boost) if boost != 1.0 else x))
-        return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
+        prefix = node.prefix and (len(exact) == 1 or prefix_phrases)
+        patterns = [fold_pattern(w, prefix and n == len(exact) - 1) for n, w in enumerate(exact)]
+        if len(exact) > 1:
+            return self._phrase_query(exact, patterns, prefix)
+        word, pattern = exact[0], patterns[0]
+        if prefix:
+            # Words are letters and digits only (folding.tokens), so there is nothing to escape.
+            exact_q = Query.regex_query(self._schema, "body", word + ".*")
+            folded = Query.regex_query(self._schema, "body", pattern)
+        else:
+            exact_q = Query.term_query(self._schema, "body", word)
+            # One regex at one position: a phrase, which tantivy scores with BM25 (a regex query scores a constant).
+            folded = exact_q if pattern == word else Query.regex_phrase_query(
+                self._schema, "body", [(0, pattern), (0, pattern)])
+        title_exact = Query.regex_query(self._schema, "title", word + ".*") if prefix else (
+            Query.term_query(self._schema, "title", word))
+        return Query.boolean_query([
+            (Occur.Should, Query.boost_query(Query.regex_query(self._schema, "number", pattern), NUMBER_BOOST)),
+            (Occur.Should, Query.boost_query(title_exact, TITLE_EXACT_BOOST)),
+            (Occur.Should, Query.boost_query(Query.regex_query(self._schema, "title", pattern), TITLE_BOOST)),
+            (Occur.Should, Query.boost_query(exact_q, BODY_EXACT_BOOST)),
+            (Occur.Should, folded),
+        ])
 
-    def _phrase_query(
-        self, exact: list[str], folded: list[str], prefix: bool, fields: tuple[tuple[str, float, bool], ...]
-    ) -> Query:
-        """A phrase must match on body_f, which holds every folded word of the document (one positional match);
-        the phrase in the title and number fields and the exact words only add score (checked only on the matches),
-        so the exact-tone phrase ranks first without a second positional match over the exact fields."""
-        make = Query.phrase_prefix_query if prefix else Query.phrase_query
-        match = make(self._schema, "body_f", folded)
+    def _phrase_query(self, exact: list[str], patterns: list[str], prefix: bool) -> Query:
+        """A phrase must match on body, which holds every word of the document (one positional match); the phrase in
+        the title and number fields and the exact words only add score (checked only on the matches), so the
+        exact-tone phrase ranks first without a second positional match."""
+        match = Query.regex_phrase_query(self._schema, "body", patterns)
         scored = exact[:-1] if prefix else exact
         boosts = [
-            (Occur.Should, Query.boost_query(make(self._schema, field, folded), boost))
-            for field, boost, is_folded in fields
-            if is_folded and field in ("title_f", "number_f")
+            (Occur.Should, Query.boost_query(Query.regex_phrase_query(self._schema, field, patterns), boost))
+            for field, boost in (("number", NUMBER_BOOST), ("title", TITLE_BOOST))
         ] + [
             (Occur.Should, Query.boost_query(Query.term_query(self._schema, field, w), boost))
-            for field, boost, is_folded in fields
-            if not is_folded
+            for field, boost in (("title", TITLE_EXACT_BOOST), ("body", BODY_EXACT_BOOST))
             for w in scored
         ]
-        return Query.boolean_query([(Occur.Must, match), *boosts]) if boosts else match
+        return Query.boolean_query([(Occur.Must, match), *boosts])
 
-    def _compile(self, node: q.Node, fields: tuple[tuple[str, float, bool], ...]) -> Query:
+    def _compile(self, node: q.Node, prefix_phrases: bool = True) -> Query:
+        """The tantivy query of a parsed query; `prefix_phrases=False` reads a phrase's trailing `*` as no prefix."""
         if isinstance(node, q.Term | q.Phrase):
-            return self._word_query(node, fields)
+            return self._word_query(node, prefix_phrases)
         if isinstance(node, q.And):
             return Query.boolean_query(
                 [
-                    (Occur.MustNot, self._compile(i.item, fields))
+                    (Occur.MustNot, self._compile(i.item, prefix_phrases))
                     if isinstance(i, q.Not)
-                    else (Occur.Must, self._compile(i, fields))
+                    else (Occur.Must, self._compile(i, prefix_phrases))
                     for i in node.items
                 ]
             )
         if isinstance(node, q.Or):
-            return Query.boolean_query([(Occur.Should, self._compile(i, fields)) for i in node.items])
+            return Query.boolean_query([(Occur.Should, self._compile(i, prefix_phrases)) for i in node.items])
         if isinstance(node, q.Not):  # parser anchors negations; kept for safety
             return Query.boolean_query(
-                [(Occur.Must, Query.all_query()), (Occur.MustNot, self._compile(node.item, fields))]
+                [(Occur.Must, Query.all_query()), (Occur.MustNot, self._compile(node.item, prefix_phrases))]
             )
         if isinstance(node, q.MatchAll):
             return Query.all_query()
@@ -460,14 +457,13 @@ class TantivyIndex(SearchIndex):
         """Ranked, access-filtered, faceted, paginated document hits with pages and highlights."""
         limit, offset = result_window(req)
         ast = q.parse(req.query)
-        base = self._compile(ast, DOC_FIELDS)
-        full = Query.boolean_query([(Occur.Must, base)] + [(Occur.Must, f) for f in self._filters(req)])
+        filters = [(Occur.Must, f) for f in self._filters(req)]
         sort = req.sort
         if sort == "relevance" and isinstance(ast, q.MatchAll):
             sort = "date_desc"
         terms = q.positive_terms(ast)
 
-        def run(s: tantivy.Searcher) -> SearchResult:
+        def results(s: tantivy.Searcher, full: Query) -> SearchResult:
             n = max(limit, 1)  # tantivy panics on a zero limit; limit=0 asks only for the total and facets
             if sort == "relevance":
                 res = s.search(full, limit=n, offset=offset, count=True)
@@ -479,6 +475,16 @@ class TantivyIndex(SearchIndex):
             match = matcher(terms) if terms else None
             hits = [self._hit(s, key, addr, terms, match, sort) for key, addr in res.hits[:limit]]
             return SearchResult(total=res.count, hits=hits, facets=facets)
+
+        def run(s: tantivy.Searcher) -> SearchResult:
+            try:
+                return results(s, Query.boolean_query([(Occur.Must, self._compile(ast)), *filters]))
+            except ValueError as exc:
+                # A phrase ending in a short prefix ("land r*") can expand to more words than tantivy's regex phrase
+                # allows (16,384 per segment); such a phrase is then searched without its prefix.
+                if "max expansions" not in str(exc):
+                    raise
+                return results(s, Query.boolean_query([(Occur.Must, self._compile(ast, False)), *filters]))
 
         return self._run(run)
 

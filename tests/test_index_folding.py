@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.folding import fold, normalize, prefold, tokens
+from index.folding import fold, fold_pattern, normalize, prefold, tokens
 from index.highlight import matcher, snippet
 from index.query import parse, positive_terms
 
@@ -67,6 +67,30 @@ def test_prefold_handles_what_ascii_folding_misses() -> None:
     # đ is a letter of its own: Unicode decomposition leaves it alone.
     assert prefold("đức") == "dức"
     assert prefold(normalize("کتاب علی مدرسۃ أحمد")) == "كتاب علي مدرسه احمد"
+
+
+WORDS = normalize(
+    "Nguyễn Nguyen Nguyên Nguyện nguyenn Đức Duc Dục đuc Thành thanh thạnh thanhh Straße strasse strase Schlosssee "
+    "schloßsee schlossße Æsop aesop œuvre oeuvre þing thing élève eleve élevé garçon garcon naïve naive "
+    "کتاب كتاب ڪتاب كتب علی على علي عليه مدرسہ مدرسة مدرسۃ مدرسه أحمد احمد إسلام اسلام آباد اباد مسئول مسيول 2023 2024"
+).split()
+
+
+@pytest.mark.parametrize("query", [*WORDS, "sss", "ssss"])
+def test_fold_pattern_matches_exactly_the_words_that_fold_alike(query: str) -> None:
+    import re
+
+    pattern = re.compile(fold_pattern(query))
+    assert {w for w in WORDS if pattern.fullmatch(w)} == {w for w in WORDS if fold(w) == fold(query)}
+    assert pattern.fullmatch(normalize(query))
+
+
+@pytest.mark.parametrize("query", ["stras", "strass", "nguy", "schlos", "a", "o", "t", "th", "کت", "مدرس"])
+def test_prefix_fold_pattern_matches_exactly_the_words_whose_fold_starts_alike(query: str) -> None:
+    import re
+
+    pattern = re.compile(fold_pattern(query, prefix=True))
+    assert {w for w in WORDS if pattern.fullmatch(w)} == {w for w in WORDS if fold(w).startswith(fold(query))}
 
 
 @pytest.mark.parametrize(

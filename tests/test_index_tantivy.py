@@ -206,3 +206,29 @@ idx.rebuild(docs())
     assert [h.id for h in reopened.search(SearchRequest("", ADMIN)).hits] == ["kept"]
     reopened.upsert([doc("after", "sau")])  # the dead writer's lock is gone
     assert reopened.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Straße und Schlosssee", "strasse und schloßsee"),
+        ("œuvre complète", "oeuvre complete"),
+        ("l'élève naïve", "eleve naive"),
+        ("garcon", "garçon"),
+    ],
+)
+def test_folded_matching_covers_french_and_letters_that_fold_to_two(tmp_path: Path, text: str, query: str) -> None:
+    """Folding at query time (regex over exact words) covers what the folded field of schema 6 matched."""
+    idx = TantivyIndex(tmp_path / "index")
+    idx.upsert([doc("hit", text), doc("other", "không liên quan")])
+    assert [h.id for h in idx.search(SearchRequest(query, ADMIN)).hits] == ["hit"]
+    assert [h.id for h in idx.search(SearchRequest(f'"{query}"', ADMIN)).hits] == ["hit"]
+
+
+
+@pytest.mark.parametrize("query", ["stra*", "stras*", "strass*", "straß*", '"die stras*"', "nguyê*", "nguye*", "ng*"])
+def test_folded_prefixes(tmp_path: Path, query: str) -> None:
+    """A prefix matches every word whose fold starts with the prefix's fold, also one ending in half of ß."""
+    idx = TantivyIndex(tmp_path / "index")
+    idx.upsert([doc("hit", "die Straße Nguyễn"), doc("other", "không liên quan")])
+    assert [h.id for h in idx.search(SearchRequest(query, ADMIN)).hits] == ["hit"]
