@@ -369,7 +369,15 @@ class TantivyIndex(SearchIndex):
         exact = [t for w in words for t in self._exact.analyze(w)]  # re-split as the index splits
         if not exact:
             return Query.empty_query()
-        prefix = node.prefix and (len(exact) == 1 or prefix_phrases)
+        if node.prefix and len(exact) > 1 and not prefix_phrases:
+            # Too many words start with the prefix for a positional match: the words before it as a phrase, and a
+            # word starting with the prefix anywhere in the document.
+            head = q.Phrase(tuple(exact[:-1])) if len(exact) > 2 else q.Term(exact[0])
+            return Query.boolean_query([
+                (Occur.Must, self._word_query(head, prefix_phrases)),
+                (Occur.Must, self._word_query(q.Term(exact[-1], prefix=True), prefix_phrases)),
+            ])
+        prefix = node.prefix
         patterns = [fold_pattern(w, prefix and n == len(exact) - 1) for n, w in enumerate(exact)]
         if len(exact) > 1:
             return self._phrase_query(exact, patterns, prefix)
@@ -410,7 +418,8 @@ class TantivyIndex(SearchIndex):
         return Query.boolean_query([(Occur.Must, match), *boosts])
 
     def _compile(self, node: q.Node, prefix_phrases: bool = True) -> Query:
-        """The tantivy query of a parsed query; `prefix_phrases=False` reads a phrase's trailing `*` as no prefix."""
+        """The tantivy query of a parsed query; `prefix_phrases=False` matches a phrase's trailing prefix anywhere in
+        the document instead of right after the phrase."""
         if isinstance(node, q.Term | q.Phrase):
             return self._word_query(node, prefix_phrases)
         if isinstance(node, q.And):
@@ -481,7 +490,8 @@ class TantivyIndex(SearchIndex):
                 return results(s, Query.boolean_query([(Occur.Must, self._compile(ast)), *filters]))
             except ValueError as exc:
                 # A phrase ending in a short prefix ("land r*") can expand to more words than tantivy's regex phrase
-                # allows (16,384 per segment); such a phrase is then searched without its prefix.
+                # allows (16,384 per segment); such a phrase is then searched as its whole words in order and the
+                # prefix anywhere in the document.
                 if "max expansions" not in str(exc):
                     raise
                 return results(s, Query.boolean_query([(Occur.Must, self._compile(ast, False)), *filters]))

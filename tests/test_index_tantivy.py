@@ -232,3 +232,13 @@ def test_folded_prefixes(tmp_path: Path, query: str) -> None:
     idx = TantivyIndex(tmp_path / "index")
     idx.upsert([doc("hit", "die Straße Nguyễn"), doc("other", "không liên quan")])
     assert [h.id for h in idx.search(SearchRequest(query, ADMIN)).hits] == ["hit"]
+
+
+def test_a_phrase_ending_in_a_prefix_of_too_many_words_still_finds_the_phrase(tmp_path: Path) -> None:
+    """Beyond the 16,384 words tantivy's positional prefix may expand to, the phrase's whole words are matched in
+    order and its prefix anywhere in the document, rather than nothing found."""
+    many = " ".join(f"r{n}x" for n in range(17_000))
+    idx = TantivyIndex(tmp_path / "index")
+    idx.upsert([doc("hit", f"land registration {many}"), doc("near", "land office"), doc("other", "road map")])
+    assert [h.id for h in idx.search(SearchRequest('"land r*"', ADMIN)).hits] == ["hit"]
+    assert [h.id for h in idx.search(SearchRequest('"lând regis*"', ADMIN)).hits] == ["hit"]
