@@ -167,7 +167,7 @@ def normalize_illumination(gray: np.ndarray, dpi: float) -> np.ndarray:
     background = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
     background = cv2.medianBlur(background, 2 * size + 1 if 2 * size + 1 <= 255 else 255)
     background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    flat = cv2.divide(gray, cv2.max(background, 1), scale=255)
     low = min(grey_percentiles(flat[:: 4, :: 4], [0.5])[0], _stretch_limit(flat))
     if low >= 250:
         return flat
