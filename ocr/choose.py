@@ -125,14 +125,16 @@ class Probe:
         return model is not None and self.reads_confidently(model, UPRIGHT_CONFIDENT)
 
     def reads_arabic_upright(self) -> bool:
-        """True when the Urdu model reads the strip confidently and clearly better than the Latin probe model (as
-        `choose` needs to name the script without doubt): the page is taken as upright Arabic script without OSD.
-        The strip alone is not proof (s_ar_01 turned by 270 degrees reads at 50.5 against upright Urdu pages' 54):
-        the caller checks the main pass's confidence (`UPRIGHT_PAGE_CONFIDENT`)."""
+        """True when `choose` will name Arabic script without doubt (the Latin probe model does not read the strip
+        confidently, the Urdu model does and clearly better): the page is taken as upright without OSD, whose
+        script `choose` would not use. The strip alone is not proof (s_ar_01 turned by 270 degrees reads at 50.5
+        against upright Urdu pages' 54): the caller checks the main pass's confidence (`UPRIGHT_PAGE_CONFIDENT`)."""
         languages = configured_languages()
         if self.strip is None or not any(script_of_language(code) == "Arabic" for code in languages):
             return False
         latin = latin_probe_model(languages)
+        if latin is not None and self.reads_confidently(latin, SCRIPT_CONFIDENT):
+            return False
         l_conf = self.confidence(latin) if latin else 0.0
         return (self.reads_confidently(urdu_model(), SCRIPT_CONFIDENT)
                 and not _in_doubt(self.confidence(urdu_model()), l_conf))
