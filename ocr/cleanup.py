@@ -14,8 +14,25 @@ import numpy as np
 cv2.setNumThreads(1)
 
 
+def grey_percentiles(gray: np.ndarray, percents: list[float]) -> list[float]:
+    """`np.percentile(gray, percents)` of an 8-bit image, the same values (its linear method, to the last bit), from
+    a 256-bin histogram instead of a sort: 1 ms instead of 3-8 on a page sample."""
+    counts = np.cumsum(cv2.calcHist([np.ascontiguousarray(gray)], [0], None, [256], [0, 256]).ravel().astype(np.int64))
+    n = int(counts[-1])
+    out = []
+    for percent in percents:
+        # numpy's linear method: virtual index (n - 1) * q, lerp between its neighbours (from the upper one past .5).
+        position = (n - 1) * (percent / 100)
+        below = max(0, min(n - 1, int(np.floor(position))))
+        gamma = position - below
+        low, high = (float(np.searchsorted(counts, rank, side="right")) for rank in (below, min(below + 1, n - 1)))
+        diff = high - low
+        out.append(high - diff * (1 - gamma) if gamma >= 0.5 else low + diff * gamma)
+    return out
+
+
 def _paper_level(gray: np.ndarray) -> int:
-    return int(np.percentile(gray[:: 4, :: 4], 90))
+    return int(grey_percentiles(gray[:: 4, :: 4], [90])[0])
 
 
 def _ink_mask(gray: np.ndarray) -> np.ndarray:
@@ -150,8 +167,8 @@ def normalize_illumination(gray: np.ndarray, dpi: float) -> np.ndarray:
     background = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
     background = cv2.medianBlur(background, 2 * size + 1 if 2 * size + 1 <= 255 else 255)
     background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
-    low = min(float(np.percentile(flat[:: 4, :: 4], 0.5)), _stretch_limit(flat))
+    flat = cv2.divide(gray, cv2.max(background, 1), scale=255)
+    low = min(grey_percentiles(flat[:: 4, :: 4], [0.5])[0], _stretch_limit(flat))
     if low >= 250:
         return flat
     lut = np.clip((np.arange(256, dtype=np.float64) - low) * 255.0 / (255.0 - low), 0, 255).astype(np.uint8)
@@ -165,7 +182,7 @@ def _stretch_limit(flat: np.ndarray) -> float:
     multiplied the grain (about 6x on a generated low-contrast Urdu notice) until Sauvola turned the whole page into
     specks, deskew measured the specks at 11.6 degrees, and Tesseract ran for its full 300 s. Sauvola keeps paper
     grain white while the paper is more than about 20 grain deviations above the black point."""
-    quartile, paper = np.percentile(flat[:: 8, :: 8], [25, 50])
+    quartile, paper = grey_percentiles(flat[:: 8, :: 8], [25, 50])
     # The grain's deviation from the lower quartile (0.674 deviations below the median of normal grain): the upper
     # half of the paper is clipped at white by the division.
     grain = (paper - quartile) / 0.6745

@@ -60,6 +60,9 @@ class Cleaned:
     skew: float
     osd_script: str | None
     probe: choose.Probe | None = None
+    # When the strip alone called the page upright Arabic script (no OSD): the page OSD would have read, for the main
+    # pass to run OSD on after all if it reads poorly.
+    osd_pending: np.ndarray | None = None
 
 
 def process_page(path: Path, kind: str, index: int, lang: str = "auto", *,
@@ -172,12 +175,13 @@ def _thumb_render(doc, index: int) -> np.ndarray:
     return render_pdf_page(doc, index, RENDER_PIXEL_CAP, dpi=THUMB_WIDTH * 72.0 / max(width_pt, 1.0))[0]
 
 
-def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
+def clean(gray: np.ndarray, dpi: float, config: CleanupConfig, *, trust_strip: bool = True) -> Cleaned:
     """Run the enabled cleanup steps in order (see CleanupConfig).
 
-    Orientation: the cleaned page's middle strip is read (`choose.Probe`, the read the language choice needs
-    anyway); only when it does not read confidently is orientation detection (OSD, 0.2 s) run, and a turned page
-    levelled and binarised again."""
+    Orientation: the cleaned page's middle strip is read (`choose.Probe`, the reads the language choice needs
+    anyway); only when no model reads it confidently is orientation detection (OSD, 0.1-0.2 s) run, and a turned
+    page levelled and binarised again. A strip only the Urdu model reads well is believed upright when
+    `trust_strip`, pending the main pass's confirmation (`Cleaned.osd_pending`)."""
     if config.denoise:
         # Before upscaling: a 3x3 median removes one-pixel specks only at the scan's own resolution.
         gray = cleanup.denoise(gray)
@@ -188,15 +192,18 @@ def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
     if config.illumination:
         gray = cleanup.normalize_illumination(gray, dpi)
     image, skew = _level_and_binarize(gray, dpi, config)
-    rotation, osd_script, probe = 0, None, None
+    rotation, osd_script, probe, pending = 0, None, None, None
     if config.orientation:
         probe = choose.Probe(image, tesseract.image_dpi(dpi))
         if not probe.reads_upright():
-            rotation, osd_script = _orientation(gray, dpi)
+            if trust_strip and probe.reads_arabic_upright():
+                pending = gray
+            else:
+                rotation, osd_script = _orientation(gray, dpi)
             if rotation:
                 image, skew = _level_and_binarize(cleanup.rotate_quadrant(gray, rotation), dpi, config)
                 probe = choose.Probe(image, tesseract.image_dpi(dpi))
-    return Cleaned(image, dpi, rotation, skew, osd_script, probe)
+    return Cleaned(image, dpi, rotation, skew, osd_script, probe, pending)
 
 
 def _level_and_binarize(gray: np.ndarray, dpi: float, config: CleanupConfig) -> tuple[np.ndarray, float]:
@@ -228,12 +235,18 @@ def _orientation(gray: np.ndarray, dpi: float) -> tuple[int, str | None]:
 
 
 def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: CleanupConfig,
-              want_pdf: bool, *, layer_hint: str | None = None) -> PageOutput:
-    cleaned = clean(gray, dpi, config)
+              want_pdf: bool, *, layer_hint: str | None = None, trust_strip: bool = True) -> PageOutput:
+    cleaned = clean(gray, dpi, config, trust_strip=trust_strip)
     image, dpi_int = cleaned.image, tesseract.image_dpi(cleaned.dpi)
     choice = choose.fixed(lang) if lang != "auto" else _choose_langs(cleaned)
     png = encode_png(image, bilevel=config.binarize != "none")
     result, words = _read(image, choice.langs, dpi_int, want_pdf, png)
+    if cleaned.osd_pending is not None and (result.confidence or 0.0) < choose.UPRIGHT_PAGE_CONFIDENT:
+        # Taken as upright Arabic script by its strip, the page reads poorly: turned after all? OSD now, and a turned
+        # page read again the long way (an upright one keeps this reading: OSD would have changed nothing).
+        log.info("page %d: read at %s, checking its orientation", index + 1, result.confidence)
+        if _orientation(cleaned.osd_pending, cleaned.dpi)[0]:
+            return _ocr_page(gray, dpi, index, lang, config, want_pdf, layer_hint=layer_hint, trust_strip=False)
     second = choose.second_opinion(choice, result.text)
     if second:  # the main pass's whole text doubts the strip's French-or-English guess
         choice.alternatives, choice.how = (*choice.alternatives, *second), "both"

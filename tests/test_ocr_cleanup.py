@@ -35,6 +35,17 @@ def read(image: np.ndarray) -> str:
     return tesseract.ocr(image, "eng", DPI, want_pdf=False).text
 
 
+def test_grey_percentiles_are_numpys_to_the_last_bit() -> None:
+    # The cleanup's paper levels and contrast stretch must not move by a bit: the cleaned page would change.
+    rng = np.random.default_rng(1)
+    samples = [rng.integers(0, 256, (37, 23)), rng.integers(250, 256, (5, 9)), rng.choice([0, 255], (40, 41)),
+               rng.integers(0, 256, (1, 1)), text_page()[::4, ::4]]
+    percents = [0.0, 0.5, 25.0, 50.0, 90.0, 99.9, 100.0, *rng.uniform(0, 100, 20)]
+    for sample in samples:
+        sample = sample.astype(np.uint8)
+        assert cleanup.grey_percentiles(sample, percents) == [float(np.percentile(sample, p)) for p in percents]
+
+
 @pytest.mark.parametrize("angle", [-7.5, -2.0, 1.25, 4.0, 9.0])
 def test_estimate_skew_recovers_known_angle(angle: float) -> None:
     skewed = cleanup.rotate_by(text_page(), -angle)  # rotate_by turns clockwise; -angle skews counter-clockwise

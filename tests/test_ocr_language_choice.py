@@ -107,6 +107,18 @@ def test_upside_down_vietnamese_page_is_turned_although_its_strip_reads_fairly(t
     assert "THÔNG BÁO" in page.text
 
 
+def test_turned_arabic_page_whose_strip_reads_like_an_upright_one_is_turned(tmp_path, caplog) -> None:
+    # s_ar_01 turned a quarter counter-clockwise: the Urdu model reads its strip at about 50, 15 above `vie`, as
+    # upright Arabic-script strips read, so OSD is skipped; the main pass reads at 26 and gives it away.
+    turned = tmp_path / "turned.png"
+    Image.open(SAMPLES / "s_ar_01.jpg").rotate(90, expand=True).save(turned, dpi=(200, 200))
+    with caplog.at_level("INFO", logger="ocr.pipeline"):
+        page = process_page(turned, "png", 0)
+    assert "checking its orientation" in caplog.text
+    assert page.rotation == 90 and page.lang == "ara" and page.confidence > 80
+    assert "إشعار بتحديث بيانات سند تسجيل" in page.text
+
+
 def test_sparse_urdu_notice_on_grainy_paper_is_read_with_the_urdu_model(tmp_path) -> None:
     # A generated notice (docs/testset.md) that OSD calls Latin: its grain was stretched into specks that buried
     # the text, and the page ran into the 300 s OCR limit. Arabic-script ink must decide the model.
