@@ -34,6 +34,7 @@ import numpy as np
 
 from documents.model import PageFlag
 from ocr import lexicon
+from ocr.cleanup import grey_percentiles
 from ocr.models import PageOutput
 
 MEASURE_DPI = 150.0
@@ -190,12 +191,13 @@ def blank_page(gray: np.ndarray, dpi: float, index: int) -> PageOutput:
 
 def _tones(small: np.ndarray) -> tuple[float, float | None, float]:
     """(paper grey, paper minus typical ink grey or None without ink, share of ink pixels)."""
-    paper = float(np.percentile(small, 90))
+    [paper] = grey_percentiles(small, [90])
     step = min(MIN_INK_STEP, 0.25 * paper)  # on a dark scan ink is only a few grey levels below the paper
     dark = small[small < paper - step]
     if dark.size < MIN_INK_PIXELS:
         return paper, None, float(dark.size) / small.size
-    contrast = paper - float(np.percentile(dark, 20))
+    [dark_grey] = grey_percentiles(dark, [20])
+    contrast = paper - dark_grey
     ink = float((small < paper - max(step, 0.5 * contrast)).mean())
     return paper, contrast, ink
 
