@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import pickle
+import shutil
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -12,6 +14,7 @@ from PIL import Image
 from documents.errors import RejectedInput
 from ocr import PageOutput, count_pages, detect_language, merge_pdfs, process_page
 from ocr.language import URDU_MODEL
+from ocr.sources import open_pdf
 from tests.conftest import REALWORLD, SAMPLES
 
 
@@ -30,6 +33,17 @@ def test_text_layer_pdf_is_kept_without_ocr() -> None:
         assert 0 <= word["left"] < page.width and 0 <= word["top"] < page.height and word["conf"] == 100
     assert "342/SNV-VTLT" in _pdf_text(page.pdf)
     assert Image.open(io.BytesIO(page.png)).size == (page.width, page.height)
+
+
+def test_pdf_kept_open_between_pages_is_opened_anew_when_the_file_changes(tmp_path: Path) -> None:
+    """A worker's next page of the same file reuses the open document; a file rewritten at that path is read anew."""
+    path = tmp_path / "document.pdf"
+    shutil.copy(SAMPLES / "s_vi_04.pdf", path)
+    assert "342/SNV-VTLT" in process_page(path, "pdf", 0).text
+    assert open_pdf(path) is open_pdf(path)
+    shutil.copy(SAMPLES / "s_en_02.pdf", path)
+    page = process_page(path, "pdf", 0)
+    assert "RECORDS MANAGEMENT COMMITTEE" in page.text and "342/SNV-VTLT" not in page.text
 
 
 def test_skewed_scan_pdf_is_deskewed_and_read() -> None:
