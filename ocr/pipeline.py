@@ -130,7 +130,7 @@ def _text_layer_page(path: Path, doc, index: int, text: str, gray: np.ndarray, s
         script="Arabic" if language in ("urd", "ara") else "Latin", text=text,
         words=words, confidence=None,
         width=int(gray.shape[1]), height=int(gray.shape[0]), rotation=0, skew=0.0,
-        png=encode_png(gray, filtered=False), thumb=encode_thumb(_thumb_render(doc, index)),
+        png=encode_png(gray, filtered=False), thumb=encode_thumb(gray),
         pdf=extract_page(doc, index),
     )
 
@@ -164,12 +164,6 @@ def _add_image_text(out: PageOutput, gray: np.ndarray, scale: float, regions: li
     if lines:
         out.text = "\n".join([out.text, *lines])
         out.lang = langs
-
-
-def _thumb_render(doc, index: int) -> np.ndarray:
-    """The page rendered straight at thumbnail width (1 ms; scaling the page image down took 4)."""
-    width_pt = doc[index].get_size()[0]
-    return render_pdf_page(doc, index, RENDER_PIXEL_CAP, dpi=THUMB_WIDTH * 72.0 / max(width_pt, 1.0))[0]
 
 
 def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
