@@ -16,8 +16,8 @@ from ocr.arabic_comma import restore_commas
 from ocr.language import detect_language, known_languages, language_of_model, script_of, script_of_language
 from ocr.models import PageOutput
 from ocr.pdfs import extract_page
-from ocr.sources import RENDER_PIXEL_CAP, load_image_page, open_pdf, render_pdf_page
-from ocr.textlayer import image_regions, read_text_layer, visual_order_layer, words_in_pixels
+from ocr.sources import RENDER_PIXEL_CAP, load_image_page, open_pdf, render_colour, render_pdf_page
+from ocr.textlayer import image_regions, page_objects, read_text_layer, visual_order_layer, words_in_pixels
 
 log = logging.getLogger(__name__)
 
@@ -125,12 +125,14 @@ def _text_layer_page(path: Path, doc, index: int, text: str, gray: np.ndarray, s
     if words is None:  # pdfium's characters and text disagree: pdfplumber's words instead (80 ms)
         words = words_in_pixels(path, index, scale, page.get_rotation())
     language = detect_language(text) or "eng"
+    colour = render_colour(doc, index, scale) if page_objects(page).may_show_colour else None
+    image = gray if colour is None else colour  # seals and signatures keep their colour on screen
     return PageOutput(
         number=index + 1, method="text_layer", lang="", language=language,
         script="Arabic" if language in ("urd", "ara") else "Latin", text=text,
         words=words, confidence=None,
         width=int(gray.shape[1]), height=int(gray.shape[0]), rotation=0, skew=0.0,
-        png=encode_png(gray, filtered=False), thumb=encode_thumb(gray),
+        png=encode_png(image, filtered=False), thumb=encode_thumb(image),
         pdf=extract_page(doc, index),
     )
 

@@ -31,6 +31,10 @@ RENDER_PIXEL_CAP = 20_000_000
 # Plausible scanner resolutions; outside this range the file's DPI tag is wrong or missing.
 DPI_RANGE = (70, 1200)
 DEFAULT_IMAGE_DPI = 300
+# A rendered page counts as colour with this many clearly coloured pixels (a red seal, a blue signature, a coloured
+# heading); pdfium's anti-aliasing of black and grey ink makes none.
+COLOUR_CHROMA = 32
+MIN_COLOUR_PIXELS = 20
 
 _heif_ready: bool | None = None
 
@@ -293,6 +297,21 @@ def render_pdf_page(doc: pdfium.PdfDocument, index: int, max_pixels: int,
     if pixels.ndim == 3:
         pixels = _brightest_channel(pixels[..., :3]) if drop_colour and pixels.shape[2] >= 3 else pixels[..., 0]
     return np.ascontiguousarray(pixels), scale
+
+
+def render_colour(doc: pdfium.PdfDocument, index: int, scale: float) -> np.ndarray | None:
+    """The page rendered in colour (BGR) at `scale` px per point, as `render_pdf_page` renders it in grey, when it
+    shows colour; None when it shows none (a grey page is stored grey: a third of the bytes to encode)."""
+    try:
+        bgr = doc[index].render(scale=scale, may_draw_forms=True).to_numpy()
+    except pdfium.PdfiumError as exc:
+        raise RejectedInput(f"Page {index + 1} of the PDF cannot be rendered (damaged content): {exc}",
+                            "r_pdf_page_unrenderable", page=index + 1, detail=str(exc)) from exc
+    blue, green, red = cv2.split(bgr)
+    chroma = cv2.subtract(cv2.max(cv2.max(blue, green), red), cv2.min(cv2.min(blue, green), red))
+    if cv2.countNonZero(cv2.compare(chroma, COLOUR_CHROMA, cv2.CMP_GE)) < MIN_COLOUR_PIXELS:
+        return None
+    return np.ascontiguousarray(bgr)
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:

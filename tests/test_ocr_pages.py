@@ -7,6 +7,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
@@ -33,6 +34,17 @@ def test_text_layer_pdf_is_kept_without_ocr() -> None:
         assert 0 <= word["left"] < page.width and 0 <= word["top"] < page.height and word["conf"] == 100
     assert "342/SNV-VTLT" in _pdf_text(page.pdf)
     assert Image.open(io.BytesIO(page.png)).size == (page.width, page.height)
+
+
+def test_text_layer_page_image_keeps_its_colour() -> None:
+    """Colour (logos, links, seals) stays on the page image and thumbnail; a page of black text is stored grey."""
+    coloured = process_page(REALWORLD / "paperless-ngx" / "invalid_pdf.pdf", "pdf", 1)
+    assert coloured.method == "text_layer"
+    for data in (coloured.png, coloured.thumb):
+        pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int16)
+        assert ((pixels.max(axis=2) - pixels.min(axis=2)) > 64).sum() > 20  # the blue logo and link, the yellow box
+    grey = process_page(SAMPLES / "s_vi_04.pdf", "pdf", 0)
+    assert Image.open(io.BytesIO(grey.png)).mode == "L" and Image.open(io.BytesIO(grey.thumb)).mode == "L"
 
 
 def test_pdf_kept_open_between_pages_is_opened_anew_when_the_file_changes(tmp_path: Path) -> None:
