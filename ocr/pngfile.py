@@ -1,0 +1,81 @@
+"""PNG files written with libdeflate, the system library that libtiff (and so Tesseract) already brings along.
+
+Measured on 40 rendered 150 DPI pages and 12 binarised pages, interleaved with OpenCV's writer (zlib level 3): a
+rendered page in about the same time (5.8 ms against 5.9) into a file an eighth smaller (83 against 95 KB); a
+binarised page, 1 bit a pixel, in a third of the time (3.7 ms against 10.8) and a tenth smaller. Without the library
+`encode` returns None and the caller uses OpenCV.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+import zlib
+
+import numpy as np
+
+# libdeflate's level 3: its fastest on rendered pages (its levels 1-2 search long runs of white paper more slowly).
+LEVEL = 3
+_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_COLOUR_TYPES = {1: 0, 3: 2}  # channels -> PNG colour type (grey, RGB)
+
+
+def _load() -> ctypes.CDLL | None:
+    try:
+        lib = ctypes.CDLL("libdeflate.so.0")
+    except OSError:
+        return None
+    lib.libdeflate_alloc_compressor.restype = ctypes.c_void_p
+    lib.libdeflate_alloc_compressor.argtypes = [ctypes.c_int]
+    lib.libdeflate_free_compressor.argtypes = [ctypes.c_void_p]
+    lib.libdeflate_zlib_compress_bound.restype = ctypes.c_size_t
+    lib.libdeflate_zlib_compress_bound.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    lib.libdeflate_zlib_compress.restype = ctypes.c_size_t
+    lib.libdeflate_zlib_compress.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
+                                             ctypes.c_size_t]
+    return lib
+
+
+_lib = _load()
+
+
+def available() -> bool:
+    """Whether libdeflate was found (else `encode` always returns None)."""
+    return _lib is not None
+
+
+def encode(image: np.ndarray, bilevel: bool = False) -> bytes | None:
+    """An 8-bit grey (H x W) or BGR (H x W x 3) image as a PNG with unfiltered rows; `bilevel`: a black and white
+    grey page stored 1 bit a pixel (white above 127). None without libdeflate or for other layouts."""
+    channels = 1 if image.ndim == 2 else image.shape[2]
+    if _lib is None or image.dtype != np.uint8 or channels not in _COLOUR_TYPES or (bilevel and channels != 1):
+        return None
+    height, width = image.shape[:2]
+    if bilevel:
+        image = np.packbits(image > 127, axis=1)
+    rows = np.empty((height, 1 + image.shape[1] * channels), np.uint8)
+    rows[:, 0] = 0  # filter type None on every row
+    rows[:, 1:] = (image if channels == 1 else image[..., ::-1]).reshape(height, -1)  # PNG stores RGB
+    idat = _deflate(rows)
+    header = struct.pack(">IIBBBBB", width, height, 1 if bilevel else 8, _COLOUR_TYPES[channels], 0, 0, 0)
+    return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+
+
+def _deflate(data: np.ndarray) -> bytes:
+    """`data` as a zlib stream. A compressor a call (microseconds to make): callers may be on any thread."""
+    compressor = _lib.libdeflate_alloc_compressor(LEVEL)
+    if not compressor:
+        raise MemoryError("libdeflate could not allocate a compressor")
+    try:
+        bound = _lib.libdeflate_zlib_compress_bound(compressor, data.nbytes)
+        out = np.empty(bound, np.uint8)
+        size = _lib.libdeflate_zlib_compress(compressor, data.ctypes.data, data.nbytes, out.ctypes.data, bound)
+        if not size:
+            raise RuntimeError("libdeflate could not compress the page")
+        return out[:size].tobytes()
+    finally:
+        _lib.libdeflate_free_compressor(compressor)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
