@@ -43,6 +43,7 @@ def test_text_layer_page_image_keeps_its_colour() -> None:
     for data in (coloured.png, coloured.thumb):
         pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int16)
         assert ((pixels.max(axis=2) - pixels.min(axis=2)) > 64).sum() > 20  # the blue logo and link, the yellow box
+    assert Image.open(io.BytesIO(coloured.thumb)).size[0] == 240  # scaled down from the page image
     grey = process_page(SAMPLES / "s_vi_04.pdf", "pdf", 0)
     assert Image.open(io.BytesIO(grey.png)).mode == "L" and Image.open(io.BytesIO(grey.thumb)).mode == "L"
 
