@@ -296,9 +296,9 @@ def _choose_langs(cleaned: Cleaned) -> choose.Choice:
 def encode_png(image: np.ndarray, bilevel: bool = False, filtered: bool = True) -> bytes:
     """PNG of the page: grey or colour, or 1 bit a pixel for a binarised page (`bilevel`, same pixels).
 
-    Written by ocr/pngfile.py (libdeflate, rows unfiltered) where libdeflate is installed: a binarised page in a
-    third of OpenCV's time, a rendered page in the same time, each file smaller. OpenCV otherwise; `filtered=False`
-    then skips its per-row filter choice (half the time on a rendered page, no bigger)."""
+    Grey pages are written by ocr/pngfile.py (libdeflate, rows unfiltered) where libdeflate is installed: a
+    binarised page in a third of OpenCV's time, a rendered one in the same time, each file smaller. Colour pages and
+    the rest by OpenCV; `filtered=False` skips its per-row filter choice (half the time on a rendered page)."""
     data = pngfile.encode(image, bilevel) if bilevel or not filtered else None
     if data is not None:
         return data
