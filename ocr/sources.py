@@ -85,7 +85,7 @@ class _KeptPdfDocument(_PdfDocument):
 
     A worker runs a document's pages one after another, and each page used to open the file again (about 1.5 ms
     of CPU: cross-reference table, catalogue, fonts). `close` hands the document back; it is really closed when
-    another file is opened (`release`)."""
+    another file is opened or after KEPT_PAGES pages (`release`)."""
 
     def close(self, _by_parent: bool = False) -> bool:
         """Hand the document back to `open_pdf` (it stays open for the next page of the same file)."""
@@ -289,28 +289,27 @@ def render_pdf_page(doc: pdfium.PdfDocument, index: int, max_pixels: int,
     point).
 
     `drop_colour` as in `to_gray`: the brightest of the rendered colour channels."""
-    page = doc[index]
-    width, height = page.get_size()
+    width, height = doc[index].get_size()
     scale = pdf_render_scale(width, height, max_pixels, dpi)
-    try:
-        bitmap = page.render(scale=scale, grayscale=not drop_colour, may_draw_forms=True)
-    except pdfium.PdfiumError as exc:
-        raise RejectedInput(f"Page {index + 1} of the PDF cannot be rendered (damaged content): {exc}",
-                            "r_pdf_page_unrenderable", page=index + 1, detail=str(exc)) from exc
-    pixels = bitmap.to_numpy()
+    pixels = _render(doc, index, scale=scale, grayscale=not drop_colour)
     if pixels.ndim == 3:
         pixels = _brightest_channel(pixels[..., :3]) if drop_colour and pixels.shape[2] >= 3 else pixels[..., 0]
     return np.ascontiguousarray(pixels), scale
 
 
-def render_colour(doc: pdfium.PdfDocument, index: int, scale: float) -> np.ndarray | None:
-    """The page rendered in colour (BGR) at `scale` px per point, as `render_pdf_page` renders it in grey, when it
-    shows colour; None when it shows none (a grey page is stored grey: a third of the bytes to encode)."""
+def _render(doc: pdfium.PdfDocument, index: int, **options) -> np.ndarray:
+    """pdfium's rendering of one page (forms drawn) as pixels; its failure as `RejectedInput`."""
     try:
-        bgr = doc[index].render(scale=scale, may_draw_forms=True).to_numpy()
+        return doc[index].render(may_draw_forms=True, **options).to_numpy()
     except pdfium.PdfiumError as exc:
         raise RejectedInput(f"Page {index + 1} of the PDF cannot be rendered (damaged content): {exc}",
                             "r_pdf_page_unrenderable", page=index + 1, detail=str(exc)) from exc
+
+
+def render_colour(doc: pdfium.PdfDocument, index: int, scale: float) -> np.ndarray | None:
+    """The page rendered in colour (BGR) at `scale` px per point, as `render_pdf_page` renders it in grey, when it
+    shows colour; None when it shows none (a grey page is stored grey: a third of the bytes to encode)."""
+    bgr = _render(doc, index, scale=scale)
     blue, green, red = cv2.split(bgr)
     chroma = cv2.subtract(cv2.max(cv2.max(blue, green), red), cv2.min(cv2.min(blue, green), red))
     if cv2.countNonZero(cv2.compare(chroma, COLOUR_CHROMA, cv2.CMP_GE)) < MIN_COLOUR_PIXELS:
