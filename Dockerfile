@@ -10,11 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     RECORDS_HOME=/data
 
 # Tesseract 5 with the five languages and orientation/script detection; poppler-utils for PDF tooling;
-# libglib2.0-0 for OpenCV; Noto fonts for the web UI (Vietnamese, Naskh, Nastaliq).
+# libglib2.0-0 for OpenCV; libdeflate0 for page PNGs (ocr/pngfile.py); Noto fonts for the web UI (Vietnamese, Naskh,
+# Nastaliq).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-fra \
-        tesseract-ocr-osd poppler-utils libglib2.0-0 fonts-noto-core \
+        tesseract-ocr-osd poppler-utils libglib2.0-0 libdeflate0 fonts-noto-core \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 records && mkdir -p /data && chown records:records /data

@@ -11,13 +11,13 @@ import cv2
 import numpy as np
 
 from documents.errors import RejectedInput
-from ocr import choose, cleanup, pdfwords, quality, rtl_order, tesseract, urdu_words
+from ocr import choose, cleanup, pdfwords, pngfile, quality, rtl_order, tesseract, urdu_words
 from ocr.arabic_comma import restore_commas
 from ocr.language import detect_language, known_languages, language_of_model, script_of, script_of_language
 from ocr.models import PageOutput
 from ocr.pdfs import extract_page
-from ocr.sources import RENDER_PIXEL_CAP, load_image_page, open_pdf, render_pdf_page
-from ocr.textlayer import image_regions, read_text_layer, visual_order_layer, words_in_pixels
+from ocr.sources import RENDER_PIXEL_CAP, load_image_page, open_pdf, render_colour, render_pdf_page
+from ocr.textlayer import image_regions, page_objects, read_text_layer, visual_order_layer, words_in_pixels
 
 log = logging.getLogger(__name__)
 
@@ -128,12 +128,14 @@ def _text_layer_page(path: Path, doc, index: int, text: str, gray: np.ndarray, s
     if words is None:  # pdfium's characters and text disagree: pdfplumber's words instead (80 ms)
         words = words_in_pixels(path, index, scale, page.get_rotation())
     language = detect_language(text) or "eng"
+    colour = render_colour(doc, index, scale) if page_objects(page).may_show_colour else None
+    image = gray if colour is None else colour  # seals and signatures keep their colour on screen
     return PageOutput(
         number=index + 1, method="text_layer", lang="", language=language,
         script="Arabic" if language in ("urd", "ara") else "Latin", text=text,
         words=words, confidence=None,
         width=int(gray.shape[1]), height=int(gray.shape[0]), rotation=0, skew=0.0,
-        png=encode_png(gray, filtered=False), thumb=encode_thumb(_thumb_render(doc, index)),
+        png=encode_png(image, filtered=False), thumb=encode_thumb(image),
         pdf=extract_page(doc, index),
     )
 
@@ -167,12 +169,6 @@ def _add_image_text(out: PageOutput, gray: np.ndarray, scale: float, regions: li
     if lines:
         out.text = "\n".join([out.text, *lines])
         out.lang = langs
-
-
-def _thumb_render(doc, index: int) -> np.ndarray:
-    """The page rendered straight at thumbnail width (1 ms; scaling the page image down took 4)."""
-    width_pt = doc[index].get_size()[0]
-    return render_pdf_page(doc, index, RENDER_PIXEL_CAP, dpi=THUMB_WIDTH * 72.0 / max(width_pt, 1.0))[0]
 
 
 def clean(gray: np.ndarray, dpi: float, config: CleanupConfig, *, trust_strip: bool = True) -> Cleaned:
@@ -311,9 +307,14 @@ def _choose_langs(cleaned: Cleaned) -> choose.Choice:
 
 
 def encode_png(image: np.ndarray, bilevel: bool = False, filtered: bool = True) -> bytes:
-    """PNG of the page; binarised pages are stored 1-bit (smaller, and 4x faster to encode, same pixels).
-    `filtered=False` skips PNG's per-row filter choice: on a rendered text page that halves the time (15 -> 7 ms
-    at 150 DPI) and the file is even a little smaller."""
+    """PNG of the page: grey or colour, or 1 bit a pixel for a binarised page (`bilevel`, same pixels).
+
+    Grey pages are written by ocr/pngfile.py (libdeflate, rows unfiltered) where libdeflate is installed: a
+    binarised page in a third of OpenCV's time, a rendered one in the same time, each file smaller. Colour pages and
+    the rest by OpenCV; `filtered=False` skips its per-row filter choice (half the time on a rendered page)."""
+    data = pngfile.encode(image, bilevel) if bilevel or not filtered else None
+    if data is not None:
+        return data
     flags = [cv2.IMWRITE_PNG_COMPRESSION, 3] + ([cv2.IMWRITE_PNG_BILEVEL, 1] if bilevel else [])
     if not filtered:
         flags += [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,10 @@ RENDER_PIXEL_CAP = 20_000_000
 # Plausible scanner resolutions; outside this range the file's DPI tag is wrong or missing.
 DPI_RANGE = (70, 1200)
 DEFAULT_IMAGE_DPI = 300
+# A rendered page counts as colour with this many clearly coloured pixels (a red seal, a blue signature, a coloured
+# heading); pdfium's anti-aliasing of black and grey ink makes none.
+COLOUR_CHROMA = 32
+MIN_COLOUR_PIXELS = 20
 
 _heif_ready: bool | None = None
 
@@ -68,16 +73,40 @@ class _PdfDocument(pdfium.PdfDocument):
 
     def get_page(self, index: int) -> pdfium.PdfPage:
         """Page `index`, loaded once while it is the page being worked on."""
-        if self._last is None or self._last[0] != index:
+        if self._last is None or self._last[0] != index or not self._last[1].raw:
             page = super().get_page(index)
             page.get_textpage = functools.cache(page.get_textpage)  # the layer is read by three steps
             self._last = (index, page)
         return self._last[1]
 
 
-def _open_pdf(path: Path) -> pdfium.PdfDocument:
+class _KeptPdfDocument(_PdfDocument):
+    """The document `open_pdf` keeps open in this process after its caller is done with it.
+
+    A worker runs a document's pages one after another, and each page used to open the file again (about 1.5 ms
+    of CPU: cross-reference table, catalogue, fonts). `close` hands the document back; it is really closed when
+    another file is opened or after KEPT_PAGES pages (`release`)."""
+
+    def close(self, _by_parent: bool = False) -> bool:
+        """Hand the document back to `open_pdf` (it stays open for the next page of the same file)."""
+        return False
+
+    def release(self) -> None:
+        """Close the document for good."""
+        super().close()
+
+
+# (identity of the file, its open document, pages handed out): at most one, the last one opened in this process.
+_kept: tuple[tuple, _KeptPdfDocument, int] | None = None
+# pdfium keeps every font and glyph a document has loaded until it is closed (about 0.75 MB a page of a PDF whose
+# pages each embed their fonts): the document is opened afresh after this many pages, which bounds that memory and
+# still spreads the cost of opening (1.5 ms) thin.
+KEPT_PAGES = 16
+
+
+def _open_pdf(path: Path, cls: type[_PdfDocument] = _PdfDocument) -> pdfium.PdfDocument:
     try:
-        return _PdfDocument(str(path))
+        return cls(str(path))
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
@@ -260,20 +289,53 @@ def render_pdf_page(doc: pdfium.PdfDocument, index: int, max_pixels: int,
     point).
 
     `drop_colour` as in `to_gray`: the brightest of the rendered colour channels."""
-    page = doc[index]
-    width, height = page.get_size()
+    width, height = doc[index].get_size()
     scale = pdf_render_scale(width, height, max_pixels, dpi)
-    try:
-        bitmap = page.render(scale=scale, grayscale=not drop_colour, may_draw_forms=True)
-    except pdfium.PdfiumError as exc:
-        raise RejectedInput(f"Page {index + 1} of the PDF cannot be rendered (damaged content): {exc}",
-                            "r_pdf_page_unrenderable", page=index + 1, detail=str(exc)) from exc
-    pixels = bitmap.to_numpy()
+    pixels = _render(doc, index, scale=scale, grayscale=not drop_colour)
     if pixels.ndim == 3:
         pixels = _brightest_channel(pixels[..., :3]) if drop_colour and pixels.shape[2] >= 3 else pixels[..., 0]
     return np.ascontiguousarray(pixels), scale
 
 
+def _render(doc: pdfium.PdfDocument, index: int, **options) -> np.ndarray:
+    """pdfium's rendering of one page (forms drawn) as pixels; its failure as `RejectedInput`."""
+    try:
+        return doc[index].render(may_draw_forms=True, **options).to_numpy()
+    except pdfium.PdfiumError as exc:
+        raise RejectedInput(f"Page {index + 1} of the PDF cannot be rendered (damaged content): {exc}",
+                            "r_pdf_page_unrenderable", page=index + 1, detail=str(exc)) from exc
+
+
+def render_colour(doc: pdfium.PdfDocument, index: int, scale: float) -> np.ndarray | None:
+    """The page rendered in colour (BGR) at `scale` px per point, as `render_pdf_page` renders it in grey, when it
+    shows colour; None when it shows none (a grey page is stored grey: a third of the bytes to encode)."""
+    bgr = _render(doc, index, scale=scale)
+    blue, green, red = cv2.split(bgr)
+    chroma = cv2.subtract(cv2.max(cv2.max(blue, green), red), cv2.min(cv2.min(blue, green), red))
+    if cv2.countNonZero(cv2.compare(chroma, COLOUR_CHROMA, cv2.CMP_GE)) < MIN_COLOUR_PIXELS:
+        return None
+    return np.ascontiguousarray(bgr)
+
+
 def open_pdf(path: Path) -> pdfium.PdfDocument:
-    """Open a PDF, mapping pdfium's errors to a clerk-actionable `RejectedInput`."""
-    return _open_pdf(Path(path))
+    """Open a PDF, mapping pdfium's errors to a clerk-actionable `RejectedInput`.
+
+    The document stays open after `close()` for the next call on the same file (the next page of a document in a
+    worker): the file is recognised by its path, inode, size and modification time, and by the process (a forked
+    child does not share its parent's documents). Only the last file opened is kept, for KEPT_PAGES calls."""
+    global _kept
+    path = Path(path).resolve()
+    try:
+        stat = path.stat()
+    except OSError:
+        return _open_pdf(path)  # pdfium says what is wrong with the path
+    key = (os.getpid(), str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if _kept is not None and _kept[0] == key and _kept[2] < KEPT_PAGES:
+        _kept = (key, _kept[1], _kept[2] + 1)
+        return _kept[1]
+    if _kept is not None:
+        kept, _kept = _kept[1], None
+        kept.release()
+    doc = _open_pdf(path, _KeptPdfDocument)
+    _kept = (key, doc, 1)
+    return doc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import logging
 import re
 import unicodedata
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ocr.language import script_of
 from ocr.rtl_order import looks_visual, reverse_line
@@ -28,6 +31,8 @@ _CID = re.compile(r"\(cid:\d+\)")
 MIN_REGION_PT = (50.0, 10.0)
 MAX_LAYER_CHARS_OVER_IMAGE = 3
 MAX_REGIONS = 8
+# Form XObjects nested deeper than this are not looked into (as pypdfium2's get_objects(max_depth=4)).
+MAX_FORM_DEPTH = 4
 
 
 @dataclass
@@ -66,13 +71,51 @@ def unusable_reason(text: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class PageObjects:
+    """What a text-layer page's drawing holds, from one walk over its objects (Form XObjects included)."""
+
+    images: tuple[tuple[float, float, float, float], ...]  # bounds (left, bottom, right, top) in points
+    may_show_colour: bool  # False only when every ink on the page is provably grey
+
+
+@functools.lru_cache(maxsize=1)
+def page_objects(page: pdfium.PdfPage) -> PageObjects:
+    """Image bounds and colour of a page's objects, in drawing order (the page's last walk is kept: the text layer
+    check, the pictures and the page image each ask). Raw pdfium calls: pypdfium2's object wrappers cost more than
+    the walk itself."""
+    images: list[tuple[float, float, float, float]] = []
+    bounds = [ctypes.c_float() for _ in range(4)]
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    paints = (pdfium_c.FPDFPageObj_GetFillColor, pdfium_c.FPDFPageObj_GetStrokeColor)
+    grey_kinds = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH)
+    colour = pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0  # annotations (stamps, highlights) are drawn too
+
+    def walk(objects: list, depth: int) -> None:
+        nonlocal colour
+        for obj in objects:
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                if pdfium_c.FPDFPageObj_GetBounds(obj, *bounds):
+                    images.append(tuple(b.value for b in bounds))
+                colour = True  # a picture may hold colour (a seal, a logo): the rendered pixels decide
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                if depth < MAX_FORM_DEPTH - 1:
+                    walk([pdfium_c.FPDFFormObj_GetObject(obj, i)
+                          for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))], depth + 1)
+            elif not colour:  # ink whose colour pdfium cannot give as grey may be colour (patterns, shadings)
+                colour = kind not in grey_kinds or not all(
+                    paint(obj, *rgba) and rgba[0].value == rgba[1].value == rgba[2].value for paint in paints)
+
+    walk([pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(page.raw))], 0)
+    return PageObjects(tuple(images), colour)
+
+
 def _image_coverage(page: pdfium.PdfPage) -> float:
     width, height = page.get_size()
     covered = 0.0
-    for obj in page.get_objects(max_depth=4):
-        if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE:
-            left, bottom, right, top = obj.get_bounds()
-            covered += max(0.0, min(right, width) - max(left, 0)) * max(0.0, min(top, height) - max(bottom, 0))
+    for left, bottom, right, top in page_objects(page).images:
+        covered += max(0.0, min(right, width) - max(left, 0)) * max(0.0, min(top, height) - max(bottom, 0))
     return covered / max(1.0, width * height)
 
 
@@ -99,10 +142,7 @@ def image_regions(doc: pdfium.PdfDocument, index: int) -> list[tuple[float, floa
     width, height = page.get_size()
     textpage = page.get_textpage()
     regions = []
-    for obj in page.get_objects(max_depth=4):
-        if obj.type != pdfium.raw.FPDF_PAGEOBJ_IMAGE:
-            continue
-        left, bottom, right, top = obj.get_bounds()
+    for left, bottom, right, top in page_objects(page).images:
         left, right = max(0.0, left), min(width, right)
         bottom, top = max(0.0, bottom), min(height, top)
         if right - left < MIN_REGION_PT[0] or top - bottom < MIN_REGION_PT[1]:

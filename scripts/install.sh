@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-urd tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-fra
-          tesseract-ocr-osd poppler-utils python3-venv fonts-noto-core)
+          tesseract-ocr-osd poppler-utils python3-venv fonts-noto-core libdeflate0)
 lock=requirements/runtime.lock
 extras=""
 if [[ "${1:-}" == "--test" ]]; then

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import pickle
+import shutil
+from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
@@ -12,6 +15,7 @@ from PIL import Image
 from documents.errors import RejectedInput
 from ocr import PageOutput, count_pages, detect_language, merge_pdfs, process_page
 from ocr.language import URDU_MODEL
+from ocr.sources import open_pdf
 from tests.conftest import REALWORLD, SAMPLES
 
 
@@ -30,6 +34,29 @@ def test_text_layer_pdf_is_kept_without_ocr() -> None:
         assert 0 <= word["left"] < page.width and 0 <= word["top"] < page.height and word["conf"] == 100
     assert "342/SNV-VTLT" in _pdf_text(page.pdf)
     assert Image.open(io.BytesIO(page.png)).size == (page.width, page.height)
+
+
+def test_text_layer_page_image_keeps_its_colour() -> None:
+    """Colour (logos, links, seals) stays on the page image and thumbnail; a page of black text is stored grey."""
+    coloured = process_page(REALWORLD / "paperless-ngx" / "invalid_pdf.pdf", "pdf", 1)
+    assert coloured.method == "text_layer"
+    for data in (coloured.png, coloured.thumb):
+        pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int16)
+        assert ((pixels.max(axis=2) - pixels.min(axis=2)) > 64).sum() > 20  # the blue logo and link, the yellow box
+    assert Image.open(io.BytesIO(coloured.thumb)).size[0] == 240  # scaled down from the page image
+    grey = process_page(SAMPLES / "s_vi_04.pdf", "pdf", 0)
+    assert Image.open(io.BytesIO(grey.png)).mode == "L" and Image.open(io.BytesIO(grey.thumb)).mode == "L"
+
+
+def test_pdf_kept_open_between_pages_is_opened_anew_when_the_file_changes(tmp_path: Path) -> None:
+    """A worker's next page of the same file reuses the open document; a file rewritten at that path is read anew."""
+    path = tmp_path / "document.pdf"
+    shutil.copy(SAMPLES / "s_vi_04.pdf", path)
+    assert "342/SNV-VTLT" in process_page(path, "pdf", 0).text
+    assert open_pdf(path) is open_pdf(path)
+    shutil.copy(SAMPLES / "s_en_02.pdf", path)
+    page = process_page(path, "pdf", 0)
+    assert "RECORDS MANAGEMENT COMMITTEE" in page.text and "342/SNV-VTLT" not in page.text
 
 
 def test_skewed_scan_pdf_is_deskewed_and_read() -> None:
