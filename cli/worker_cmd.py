@@ -29,18 +29,14 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import settings as settings_module
-    from workers.jobs import prune_cache
+    from workers.jobs import prune_cache, warm_up
     from workers.rq_queue import connect, make_worker
 
     settings = settings_module.load()
     if not settings.redis_url:
         return error("RECORDS_REDIS_URL is not set: `records worker` serves the distributed queue only")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one Tesseract thread per worker process; run one per core
-    import ocr  # noqa: F401  # loaded once here, inherited by every forked job instead of imported per job
-    import workers.jobs  # noqa: F401
-    from ocr.tesseract import preload
-
-    preload()  # the models too: every forked job reads with them instead of loading them again
+    warm_up(settings)  # models and modules loaded once here, inherited by every forked job
 
     logging.getLogger("records").setLevel(logging.INFO)  # one JSON line per document stage on stderr
     if not logging.getLogger().handlers:
