@@ -26,7 +26,6 @@ from documents.model import (
     page_from_dict,
     page_key,
 )
-from ocr.quality import assess
 from workers.services import Services
 
 log = logging.getLogger("records.pipeline")
@@ -81,6 +80,8 @@ def store_page(backends: Services, doc_id: str, page) -> PageSummary:
 
     `page` is an `ocr.PageOutput`.
     """
+    from ocr.quality import assess  # imported here: importing ocr/ costs every command 0.25 s, most never read
+
     n = page.number
     hashes = {what: put_hashed(backends.store, page_key(doc_id, n, what), data, kind)
               for what, data, kind in page_objects(page)}
