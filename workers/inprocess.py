@@ -23,6 +23,7 @@ from pathlib import Path
 from documents.errors import ProcessingFailed, RecordsError
 from documents.model import Manifest
 from settings import Settings
+from workers.allocator import keep_freed_memory
 from workers.pipeline import assemble, fail, store_page
 from workers.queue import JobQueue, OnDone
 from workers.reasons import assemble_problem, crash_problem, page_problem
@@ -56,6 +57,7 @@ class InProcessQueue(JobQueue):
     def process(self, doc_ids: Iterable[str], backends: Services, *, wait: bool = True,
                 on_done: OnDone | None = None) -> None:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # inherited by every Tesseract: one thread per page
+        keep_freed_memory()  # inherited by the pool's processes: page buffers reused, not faulted in again
         scratch = Path(tempfile.mkdtemp(prefix="records-work-"))
         try:
             self._run(iter(doc_ids), backends, scratch, on_done or (lambda m: None))

@@ -36,6 +36,7 @@ from documents.errors import NotFound, ProcessingFailed, RecordsError, Transient
 from documents.model import original_key
 from settings import Settings
 from workers import metrics
+from workers.allocator import keep_freed_memory
 from workers.backends import Backends, open_backends
 from workers.pipeline import assemble, fail, load_manifest, store_page
 from workers.reasons import assemble_problem, crash_problem, joined, page_problem, stage_problem
@@ -67,12 +68,14 @@ def warm_up(settings: Settings) -> None:
     """Load in the worker process what every job would otherwise load again in the process RQ forks for it: the OCR
     models and dictionaries (`ocr.tesseract.preload`), the modules jobs import on first use, the index and store
     backends' modules, Pillow's image plugins and the archival PDF's colour profile. Unwarmed, each job spent about
-    0.06 CPU-s importing and compiling them (0.6 s per 10 one-page documents)."""
+    0.06 CPU-s importing and compiling them (0.6 s per 10 one-page documents). The malloc settings that keep page
+    buffers for reuse (`workers.allocator`) are inherited by the jobs too."""
     from PIL import Image
 
     from archives.pdfa import srgb_profile
     from ocr.tesseract import preload
 
+    keep_freed_memory()
     preload()
     backend_modules = ("index.elastic" if settings.es_url else "index.tantivy_index",
                        *(("storage.s3",) if settings.s3_endpoint else ()))
