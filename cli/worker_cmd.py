@@ -8,14 +8,16 @@ import os
 
 from cli.common import json_flag
 from cli.output import error
-from workers.rq_queue import QUEUES
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("worker", help="run a worker for the distributed queue (needs RECORDS_REDIS_URL)")
     p.add_argument("--burst", action="store_true", help="exit once the queues are empty (for tests and batch runs)")
-    p.add_argument("--queues", default=",".join(QUEUES), metavar="Q1,Q2",
-                   help=f"queues to take jobs from, in priority order (default {','.join(QUEUES)})")
+    # Default resolved in run(): the queue names live in workers.rq_queue, which imports redis and rq (0.1 s), and
+    # every other command builds this parser too.
+    p.add_argument("--queues", metavar="Q1,Q2",
+                   help="queues to take jobs from, in priority order (default: all of Records' queues, assemble jobs "
+                        "first, then pages, then new documents)")
     p.add_argument("--name", help="worker name (default: host and process id)")
     p.add_argument("--heartbeat", type=int, default=int(os.environ.get("RECORDS_WORKER_HEARTBEAT") or 30),
                    metavar="S", help="seconds between heartbeats of a running job (default 30)")
@@ -29,24 +31,20 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import settings as settings_module
-    from workers.jobs import prune_cache
-    from workers.rq_queue import connect, make_worker
+    from workers.jobs import prune_cache, warm_up
+    from workers.rq_queue import QUEUES, connect, make_worker
 
     settings = settings_module.load()
     if not settings.redis_url:
         return error("RECORDS_REDIS_URL is not set: `records worker` serves the distributed queue only")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one Tesseract thread per worker process; run one per core
-    import ocr  # noqa: F401  # loaded once here, inherited by every forked job instead of imported per job
-    import workers.jobs  # noqa: F401
-    from ocr.tesseract import preload
-
-    preload()  # the models too: every forked job reads with them instead of loading them again
+    warm_up(settings)  # models and modules loaded once here, inherited by every forked job
 
     logging.getLogger("records").setLevel(logging.INFO)  # one JSON line per document stage on stderr
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
     prune_cache()
-    queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()] if args.queues else list(QUEUES)
     worker = make_worker(connect(settings.redis_url), queues, name=args.name, heartbeat=args.heartbeat,
                          grace=args.grace, maintenance=args.maintenance)
     worker.work(burst=args.burst, with_scheduler=True, logging_level="INFO")

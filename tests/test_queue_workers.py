@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from redis import Redis
 from rq.job import Job
 
-from conftest import records_env, records_json, run_records
+from conftest import REPO, records_env, records_json, run_records
 from distributed_support import Workers, distributed_env
 from sample_set import SampleSet
 
@@ -47,3 +49,33 @@ def test_enqueueing_the_same_document_twice_runs_it_once(home: Path, sample_set:
     third = records_json(["ingest", str(scan.path), "--agency", "a"], env)
     assert third["documents"][0]["status"] == "duplicate"
     assert records_json(["status"], env)["queue"]["records-start waiting"] == 0
+
+
+# Runs the jobs of the queued documents as `records worker` would, but in this process (RQ's SimpleWorker does not
+# fork), after the worker's warm-up; prints the modules the jobs imported.
+JOBS_AFTER_WARM_UP = """
+import sys
+import settings
+from rq import SimpleWorker
+from workers.jobs import warm_up
+from workers.rq_queue import QUEUES, connect
+
+config = settings.load()
+warm_up(config)
+before = set(sys.modules)
+SimpleWorker(list(QUEUES), connection=connect(config.redis_url)).work(burst=True)
+print("imported:", *sorted(set(sys.modules) - before))
+"""
+
+
+def test_jobs_of_a_warmed_up_worker_import_nothing(home: Path, sample_set: SampleSet) -> None:
+    """What a job imports, the process RQ forks for it imports again for every job: the worker's warm-up must
+    leave nothing for the jobs of a one-page document (start, page and assemble in one job) to import."""
+    env = distributed_env(home, 11)
+    summary = records_json(["ingest", str(sample_set.scan("vie").path), "--agency", "a"], env)
+    proc = subprocess.run([sys.executable, "-c", JOBS_AFTER_WARM_UP], env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=600, check=True)
+    assert records_json(["show", summary["documents"][0]["id"]], env)["status"] == "processed"
+    [line] = [line for line in proc.stdout.splitlines() if line.startswith("imported:")]  # RQ logs on stdout too
+    imported = [name for name in line.split()[1:] if not name.startswith("encodings.")]  # codec lookups
+    assert imported == [], f"jobs imported {imported}: add them to workers.jobs.JOB_MODULES"

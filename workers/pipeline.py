@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from documents.errors import NotFound, ProcessingFailed
 from documents.model import (
@@ -26,7 +26,6 @@ from documents.model import (
     page_from_dict,
     page_key,
 )
-from ocr.quality import assess
 from workers.services import Services
 
 log = logging.getLogger("records.pipeline")
@@ -81,6 +80,8 @@ def store_page(backends: Services, doc_id: str, page) -> PageSummary:
 
     `page` is an `ocr.PageOutput`.
     """
+    from ocr.quality import assess  # imported here: importing ocr/ costs every command 0.25 s, most never read
+
     n = page.number
     hashes = {what: put_hashed(backends.store, page_key(doc_id, n, what), data, kind)
               for what, data, kind in page_objects(page)}
@@ -115,8 +116,25 @@ def _apply_supplied(manifest: Manifest, extracted: Metadata) -> None:
             manifest.metadata_source[name] = "manifest"
 
 
+@dataclass
+class Assembled:
+    """A document combined from its stored pages, its derivatives stored, not yet indexed nor recorded processed."""
+
+    manifest: Manifest
+    texts: list[str]
+    started: float  # time.monotonic() when its assembly began
+
+
 def assemble(backends: Services, doc_id: str, page_count: int) -> Manifest:
     """Combine stored pages into the document: searchable PDF, full text, metadata, manifest, index entry."""
+    done = combine(backends, doc_id, page_count)
+    publish(backends, [done])
+    return done.manifest
+
+
+def combine(backends: Services, doc_id: str, page_count: int) -> Assembled:
+    """The first half of `assemble`: the searchable PDF, full text and metadata from the stored pages (the
+    derivatives are stored; the manifest is not saved)."""
     from metadata import extract_metadata
 
     started = time.monotonic()
@@ -135,14 +153,22 @@ def assemble(backends: Services, doc_id: str, page_count: int) -> Manifest:
     manifest.pages = [page_from_dict(i) for i in infos]
     manifest.set_error("processed", None)
     manifest.pipeline_version = PIPELINE_VERSION
-    # Index first, then record `processed`: a crash in between leaves a document that is re-run (and
-    # re-indexed, idempotently), never one that the store calls processed but search cannot find.
-    index_document(backends, manifest, texts)
-    save_manifest(backends, manifest)
-    _sync_marks(backends, manifest)
-    log.info(json.dumps({"event": "assemble", "doc": doc_id, "pages": page_count,
-                         "seconds": round(time.monotonic() - started, 3)}))
-    return manifest
+    return Assembled(manifest, texts, started)
+
+
+def publish(backends: Services, documents: list[Assembled]) -> None:
+    """The second half of `assemble`, for several documents at once: index them in one commit (a tantivy commit
+    costs about 0.02 CPU-s, whatever it holds), then record each processed.
+
+    Index first, then record `processed`: a crash in between leaves documents that are re-run (and re-indexed,
+    idempotently), never one that the store calls processed but search cannot find."""
+    backends.index.upsert([index_doc_for(d.manifest, d.texts, dossier_title(backends, d.manifest.dossier))
+                           for d in documents])
+    for done in documents:
+        save_manifest(backends, done.manifest)
+        _sync_marks(backends, done.manifest)
+        log.info(json.dumps({"event": "assemble", "doc": done.manifest.id, "pages": len(done.texts),
+                             "seconds": round(time.monotonic() - done.started, 3)}))
 
 
 def _sync_marks(backends: Services, manifest: Manifest) -> None:

@@ -56,6 +56,7 @@ FAILURE_TTL = 30 * 24 * 3600  # failed jobs kept a month for `records status` / 
 ENQUEUE_CHUNK = 500  # documents per Redis round trip when enqueueing
 ENQUEUE_FLUSH_SECONDS = 0.5  # ...or sooner, so workers start while a slow intake is still storing files
 WAIT_POLL_SECONDS = 0.5
+WORKER_CHECK_SECONDS = 30  # how often a waiting command looks for running workers (to say when there are none)
 
 
 def _int_env(name: str, default: int) -> int:
@@ -215,7 +216,7 @@ class RQQueue(JobQueue):
     def wait(self, doc_ids: list[str], backends: Services, on_done: OnDone) -> None:
         """Poll until every document is final (processed or failed), calling `on_done` with each manifest."""
         remaining = list(dict.fromkeys(doc_ids))
-        warned = False
+        check_workers = time.monotonic()  # when to look for running workers next (until found missing once)
         while remaining:
             still: list[str] = []
             for start in range(0, len(remaining), ENQUEUE_CHUNK):
@@ -228,9 +229,13 @@ class RQQueue(JobQueue):
                         still.append(doc_id)
             remaining = still
             if remaining:
-                if not warned and not self.worker_count():
-                    sys.stderr.write("records: waiting for workers: none is running; start `records worker`\n")
-                    warned = True
+                # Not at every poll: listing the workers reads every worker's hash (it cost as much CPU as the rest of
+                # the command over a batch).
+                if time.monotonic() >= check_workers:
+                    check_workers = time.monotonic() + WORKER_CHECK_SECONDS
+                    if not self.worker_count():
+                        sys.stderr.write("records: waiting for workers: none is running; start `records worker`\n")
+                        check_workers = float("inf")
                 time.sleep(WAIT_POLL_SECONDS)
 
     # --- inspection and recovery ---------------------------------------------------------------------------------
