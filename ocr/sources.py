@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,8 +97,10 @@ class _KeptPdfDocument(_PdfDocument):
         super().close()
 
 
-# (identity of the file, its open document, pages handed out): at most one, the last one opened in this process.
-_kept: tuple[tuple, _KeptPdfDocument, int] | None = None
+# Per thread, (identity of the file, its open document, pages handed out): at most one, the last one the thread
+# opened. Per thread, so that no thread closes a document another is reading (the server rebuilds pages for
+# corrections on its request threads).
+_local = threading.local()
 # pdfium keeps every font and glyph a document has loaded until it is closed (about 0.75 MB a page of a PDF whose
 # pages each embed their fonts): the document is opened afresh after this many pages, which bounds that memory and
 # still spreads the cost of opening (1.5 ms) thin.
@@ -322,20 +325,20 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
 
     The document stays open after `close()` for the next call on the same file (the next page of a document in a
     worker): the file is recognised by its path, inode, size and modification time, and by the process (a forked
-    child does not share its parent's documents). Only the last file opened is kept, for KEPT_PAGES calls."""
-    global _kept
+    child does not share its parent's documents). Only the last file a thread opened is kept, for KEPT_PAGES calls."""
     path = Path(path).resolve()
     try:
         stat = path.stat()
     except OSError:
         return _open_pdf(path)  # pdfium says what is wrong with the path
     key = (os.getpid(), str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
-    if _kept is not None and _kept[0] == key and _kept[2] < KEPT_PAGES:
-        _kept = (key, _kept[1], _kept[2] + 1)
-        return _kept[1]
-    if _kept is not None:
-        kept, _kept = _kept[1], None
-        kept.release()
+    kept = getattr(_local, "kept", None)
+    if kept is not None and kept[0] == key and kept[2] < KEPT_PAGES:
+        _local.kept = (key, kept[1], kept[2] + 1)
+        return kept[1]
+    if kept is not None:
+        _local.kept = None
+        kept[1].release()
     doc = _open_pdf(path, _KeptPdfDocument)
-    _kept = (key, doc, 1)
+    _local.kept = (key, doc, 1)
     return doc

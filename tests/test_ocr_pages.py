@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import pickle
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,17 @@ def test_pdf_kept_open_between_pages_is_opened_anew_when_the_file_changes(tmp_pa
     shutil.copy(SAMPLES / "s_en_02.pdf", path)
     page = process_page(path, "pdf", 0)
     assert "RECORDS MANAGEMENT COMMITTEE" in page.text and "342/SNV-VTLT" not in page.text
+
+
+def test_a_pdf_kept_open_by_one_thread_is_not_closed_by_another() -> None:
+    """Each thread keeps its own last PDF: the server rebuilding a page on one request thread does not close the
+    document another thread is reading."""
+    mine = open_pdf(SAMPLES / "s_vi_04.pdf")
+    theirs = threading.Thread(target=lambda: open_pdf(SAMPLES / "s_en_02.pdf"))
+    theirs.start()
+    theirs.join()
+    assert mine.raw and len(mine) == 1 and "342/SNV-VTLT" in mine[0].get_textpage().get_text_range()
+    assert open_pdf(SAMPLES / "s_vi_04.pdf") is mine
 
 
 def test_skewed_scan_pdf_is_deskewed_and_read() -> None:
