@@ -171,13 +171,13 @@ def _add_image_text(out: PageOutput, gray: np.ndarray, scale: float, regions: li
         out.lang = langs
 
 
-def clean(gray: np.ndarray, dpi: float, config: CleanupConfig, *, trust_strip: bool = True) -> Cleaned:
+def clean(gray: np.ndarray, dpi: float, config: CleanupConfig) -> Cleaned:
     """Run the enabled cleanup steps in order (see CleanupConfig).
 
     Orientation: the cleaned page's middle strip is read (`choose.Probe`, the reads the language choice needs
     anyway); only when no model reads it confidently is orientation detection (OSD, 0.1-0.2 s) run, and a turned
-    page levelled and binarised again. A strip only the Urdu model reads well is believed upright when
-    `trust_strip`, pending the main pass's confirmation (`Cleaned.osd_pending`)."""
+    page levelled and binarised again (`_turned`). A strip only the Urdu model reads well is believed upright,
+    pending the main pass's confirmation (`Cleaned.osd_pending`)."""
     if config.denoise:
         # Before upscaling: a 3x3 median removes one-pixel specks only at the scan's own resolution.
         gray = cleanup.denoise(gray)
@@ -192,14 +192,19 @@ def clean(gray: np.ndarray, dpi: float, config: CleanupConfig, *, trust_strip: b
     if config.orientation:
         probe = choose.Probe(image, tesseract.image_dpi(dpi))
         if not probe.reads_upright():
-            if trust_strip and probe.reads_arabic_upright():
+            if probe.reads_arabic_upright():
                 pending = gray
             else:
                 rotation, osd_script = _orientation(gray, dpi)
-            if rotation:
-                image, skew = _level_and_binarize(cleanup.rotate_quadrant(gray, rotation), dpi, config)
-                probe = choose.Probe(image, tesseract.image_dpi(dpi))
+                if rotation:
+                    return _turned(gray, dpi, config, rotation, osd_script)
     return Cleaned(image, dpi, rotation, skew, osd_script, probe, pending)
+
+
+def _turned(gray: np.ndarray, dpi: float, config: CleanupConfig, rotation: int, osd_script: str | None) -> Cleaned:
+    """The page (cleaned up to orientation) turned by OSD's `rotation`, levelled and binarised, with its probe."""
+    image, skew = _level_and_binarize(cleanup.rotate_quadrant(gray, rotation), dpi, config)
+    return Cleaned(image, dpi, rotation, skew, osd_script, choose.Probe(image, tesseract.image_dpi(dpi)))
 
 
 def _level_and_binarize(gray: np.ndarray, dpi: float, config: CleanupConfig) -> tuple[np.ndarray, float]:
@@ -231,18 +236,24 @@ def _orientation(gray: np.ndarray, dpi: float) -> tuple[int, str | None]:
 
 
 def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: CleanupConfig,
-              want_pdf: bool, *, layer_hint: str | None = None, trust_strip: bool = True) -> PageOutput:
-    cleaned = clean(gray, dpi, config, trust_strip=trust_strip)
+              want_pdf: bool, *, layer_hint: str | None = None) -> PageOutput:
+    return _ocr_cleaned(clean(gray, dpi, config), index, lang, config, want_pdf, layer_hint)
+
+
+def _ocr_cleaned(cleaned: Cleaned, index: int, lang: str, config: CleanupConfig, want_pdf: bool,
+                 layer_hint: str | None) -> PageOutput:
     image, dpi_int = cleaned.image, tesseract.image_dpi(cleaned.dpi)
     choice = choose.fixed(lang) if lang != "auto" else _choose_langs(cleaned)
     png = encode_png(image, bilevel=config.binarize != "none")
     result, words = _read(image, choice.langs, dpi_int, want_pdf, png)
     if cleaned.osd_pending is not None and (result.confidence or 0.0) < choose.UPRIGHT_PAGE_CONFIDENT:
         # Taken as upright Arabic script by its strip, the page reads poorly: turned after all? OSD now, and a turned
-        # page read again the long way (an upright one keeps this reading: OSD would have changed nothing).
+        # page turned and read again (an upright one keeps this reading: OSD would have changed nothing).
         log.info("page %d: read at %s, checking its orientation", index + 1, result.confidence)
-        if _orientation(cleaned.osd_pending, cleaned.dpi)[0]:
-            return _ocr_page(gray, dpi, index, lang, config, want_pdf, layer_hint=layer_hint, trust_strip=False)
+        rotation, osd_script = _orientation(cleaned.osd_pending, cleaned.dpi)
+        if rotation:
+            turned = _turned(cleaned.osd_pending, cleaned.dpi, config, rotation, osd_script)
+            return _ocr_cleaned(turned, index, lang, config, want_pdf, layer_hint)
     second = choose.second_opinion(choice, result.text)
     if second:  # the main pass's whole text doubts the strip's French-or-English guess
         choice.alternatives, choice.how = (*choice.alternatives, *second), "both"
