@@ -54,7 +54,7 @@ UPRIGHT_CONFIDENT = 60.0
 # Main-pass mean word confidence from which a page taken as upright Arabic script by its strip alone (no OSD) is
 # believed: Arabic-script samples read upright (or turned by 90 degrees, which Tesseract's layout handles) at 65-91
 # with their model, turned by 180 or 270 degrees at 24-38 with either Arabic-script model. Below it the page is
-# read again the long way (OSD first).
+# checked by OSD, and read again turned if OSD finds it turned.
 UPRIGHT_PAGE_CONFIDENT = 50.0
 # Votes (letters, function words) between Urdu and Arabic, and between French and English, below which the page
 # is read both ways.
