@@ -40,7 +40,6 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from datetime import date
 from pathlib import Path
 
 import tantivy
@@ -49,7 +48,6 @@ from tantivy import Occur, Query
 from documents.errors import TransientBackendError
 from index import query as q
 from index.base import (
-    DOC_FIELDS,
     FACETS,
     SORT_FIELDS,
     Hit,
@@ -61,17 +59,15 @@ from index.base import (
     SearchResult,
     added_key,
     check_doc,
-    date_range,
     iso_date,
     result_window,
     sort_key,
-    term_filters,
-    timestamp_key,
     title_key,
 )
-from index.folding import MAX_TOKEN_BYTES, fold_pattern, normalize
+from index.folding import MAX_TOKEN_BYTES, normalize
 from index.highlight import locate, matcher
 from index.memory import release_free_memory
+from index.tantivy_query import QueryBuilder, day_num
 
 # 4: tags as a keyword field (facet, filter); 5: added_key and title_key (sorts); 6: one tantivy document per
 # Records document, page texts stored on it (no page documents), analyzers without a lowercase filter; 7: exact
@@ -79,14 +75,6 @@ from index.memory import release_free_memory
 SCHEMA_VERSION = 7
 MARKER = "records-index.json"
 EXACT = "records_exact"  # simple tokenizer over `normalize`d (lower-case) text
-
-# The boosts of every backend's fields (index.base.DOC_FIELDS): here the folded fields' boosts go to the folded
-# (regex) matches on the exact fields; body and metadata words, folded, score 1.
-_BOOSTS = {field: boost for field, boost, _ in DOC_FIELDS}
-NUMBER_BOOST = _BOOSTS["number_f"]
-TITLE_EXACT_BOOST = _BOOSTS["title"]
-TITLE_BOOST = _BOOSTS["title_f"]
-BODY_EXACT_BOOST = _BOOSTS["body"]
 
 FACET_SIZE = 50
 HIGHLIGHT_PAGES = 3
@@ -134,11 +122,6 @@ def _indexed_doc(tdoc: tantivy.Document) -> IndexDoc:
     return IndexDoc(**meta, pages=[IndexedPage(n, t) for n, t in zip(numbers, texts, strict=True)])
 
 
-def _day_num(d: date | None) -> int | None:
-    """yyyymmdd as an integer (tantivy's date range filter runs on it)."""
-    return None if d is None else d.year * 10000 + d.month * 100 + d.day
-
-
 class TantivyIndex(SearchIndex):
     """`SearchIndex` on tantivy index files in `path` (created if missing)."""
 
@@ -147,6 +130,7 @@ class TantivyIndex(SearchIndex):
         self.path = Path(path)
         self._schema = _schema()
         self._exact = _analyzer()
+        self._queries = QueryBuilder(self._schema, self._exact)
         self._write_lock = threading.Lock()
         self._closed = False
         if rebuild:
@@ -251,7 +235,7 @@ class TantivyIndex(SearchIndex):
             for a in doc.shared_with:
                 d.add_text("readers", a)
         d.add_unsigned("public", 1 if doc.visibility == "public" else 0)
-        num = _day_num(iso_date(doc.issued_date))
+        num = day_num(iso_date(doc.issued_date))
         if num is not None:
             d.add_integer("date_num", num)
             d.add_integer("year", num // 10000)
@@ -346,119 +330,12 @@ class TantivyIndex(SearchIndex):
         """The indexed document with its pages, or None."""
 
         def read(s: tantivy.Searcher) -> IndexDoc | None:
-            hits = s.search(self._term("id", doc_id), limit=1).hits
+            hits = s.search(self._queries.term("id", doc_id), limit=1).hits
             if not hits:
                 return None
             return _indexed_doc(s.doc(hits[0][1]))
 
         return self._run(read)
-
-    # ---------------------------------------------------------------- query building
-
-    def _term(self, field: str, value) -> Query:
-        return Query.term_query(self._schema, field, value)
-
-    def _flag(self, field: str) -> Query:
-        return Query.term_query(self._schema, field, 1)
-
-    def _filter(self, x: Query) -> Query:
-        return Query.const_score_query(x, 0.0)
-
-    def _word_query(self, node: q.Term | q.Phrase, prefix_phrases: bool) -> Query:
-        words = [node.word] if isinstance(node, q.Term) else list(node.words)
-        exact = [t for w in words for t in self._exact.analyze(w)]  # re-split as the index splits
-        if not exact:
-            return Query.empty_query()
-        if node.prefix and len(exact) > 1 and not prefix_phrases:
-            # Too many words start with the prefix for a positional match: the words before it as a phrase, and a
-            # word starting with the prefix anywhere in the document.
-            head = q.Phrase(tuple(exact[:-1])) if len(exact) > 2 else q.Term(exact[0])
-            return Query.boolean_query([
-                (Occur.Must, self._word_query(head, prefix_phrases)),
-                (Occur.Must, self._word_query(q.Term(exact[-1], prefix=True), prefix_phrases)),
-            ])
-        prefix = node.prefix
-        patterns = [fold_pattern(w, prefix and n == len(exact) - 1) for n, w in enumerate(exact)]
-        if len(exact) > 1:
-            return self._phrase_query(exact, patterns, prefix)
-        word, pattern = exact[0], patterns[0]
-        if prefix:
-            # Words are letters and digits only (folding.tokens), so there is nothing to escape.
-            exact_q = Query.regex_query(self._schema, "body", word + ".*")
-            folded = Query.regex_query(self._schema, "body", pattern)
-        else:
-            exact_q = Query.term_query(self._schema, "body", word)
-            # One regex at one position: a phrase, which tantivy scores with BM25 (a regex query scores a constant).
-            folded = exact_q if pattern == word else Query.regex_phrase_query(
-                self._schema, "body", [(0, pattern), (0, pattern)])
-        title_exact = Query.regex_query(self._schema, "title", word + ".*") if prefix else (
-            Query.term_query(self._schema, "title", word))
-        return Query.boolean_query([
-            (Occur.Should, Query.boost_query(Query.regex_query(self._schema, "number", pattern), NUMBER_BOOST)),
-            (Occur.Should, Query.boost_query(title_exact, TITLE_EXACT_BOOST)),
-            (Occur.Should, Query.boost_query(Query.regex_query(self._schema, "title", pattern), TITLE_BOOST)),
-            (Occur.Should, Query.boost_query(exact_q, BODY_EXACT_BOOST)),
-            (Occur.Should, folded),
-        ])
-
-    def _phrase_query(self, exact: list[str], patterns: list[str], prefix: bool) -> Query:
-        """A phrase must match on body, which holds every word of the document (one positional match); the phrase in
-        the title and number fields and the exact words only add score (checked only on the matches), so the
-        exact-tone phrase ranks first without a second positional match."""
-        match = Query.regex_phrase_query(self._schema, "body", patterns)
-        scored = exact[:-1] if prefix else exact
-        boosts = [
-            (Occur.Should, Query.boost_query(Query.regex_phrase_query(self._schema, field, patterns), boost))
-            for field, boost in (("number", NUMBER_BOOST), ("title", TITLE_BOOST))
-        ] + [
-            (Occur.Should, Query.boost_query(Query.term_query(self._schema, field, w), boost))
-            for field, boost in (("title", TITLE_EXACT_BOOST), ("body", BODY_EXACT_BOOST))
-            for w in scored
-        ]
-        return Query.boolean_query([(Occur.Must, match), *boosts])
-
-    def _compile(self, node: q.Node, prefix_phrases: bool = True) -> Query:
-        """The tantivy query of a parsed query; `prefix_phrases=False` matches a phrase's trailing prefix anywhere in
-        the document instead of right after the phrase."""
-        if isinstance(node, q.Term | q.Phrase):
-            return self._word_query(node, prefix_phrases)
-        if isinstance(node, q.And):
-            return Query.boolean_query(
-                [
-                    (Occur.MustNot, self._compile(i.item, prefix_phrases))
-                    if isinstance(i, q.Not)
-                    else (Occur.Must, self._compile(i, prefix_phrases))
-                    for i in node.items
-                ]
-            )
-        if isinstance(node, q.Or):
-            return Query.boolean_query([(Occur.Should, self._compile(i, prefix_phrases)) for i in node.items])
-        if isinstance(node, q.Not):  # parser anchors negations; kept for safety
-            return Query.boolean_query(
-                [(Occur.Must, Query.all_query()), (Occur.MustNot, self._compile(node.item, prefix_phrases))]
-            )
-        if isinstance(node, q.MatchAll):
-            return Query.all_query()
-        return Query.empty_query()
-
-    def _filters(self, req: SearchRequest) -> list[Query]:
-        out = []
-        a = req.access
-        if not a.all_agencies:
-            allowed = [(Occur.Should, self._flag("public"))]
-            if a.agency:
-                allowed.append((Occur.Should, self._term("readers", a.agency)))
-            out.append(Query.boolean_query(allowed))
-        for field, values in term_filters(req):
-            out.append(self._term(field, values[0]) if len(values) == 1 else
-                       Query.boolean_query([(Occur.Should, self._term(field, v)) for v in values]))
-        if req.added_after:  # strictly after: keys have whole seconds
-            out.append(Query.range_query(self._schema, "added_key", tantivy.FieldType.Integer,
-                                         timestamp_key(req.added_after) + 1, None))
-        lo, hi = (_day_num(d) for d in date_range(req))
-        if lo is not None or hi is not None:
-            out.append(Query.range_query(self._schema, "date_num", tantivy.FieldType.Integer, lo, hi))
-        return [self._filter(x) for x in out]
 
     # ---------------------------------------------------------------- search
 
@@ -466,7 +343,7 @@ class TantivyIndex(SearchIndex):
         """Ranked, access-filtered, faceted, paginated document hits with pages and highlights."""
         limit, offset = result_window(req)
         ast = q.parse(req.query)
-        filters = [(Occur.Must, f) for f in self._filters(req)]
+        filters = [(Occur.Must, f) for f in self._queries.filters(req)]
         sort = req.sort
         if sort == "relevance" and isinstance(ast, q.MatchAll):
             sort = "date_desc"
@@ -487,14 +364,14 @@ class TantivyIndex(SearchIndex):
 
         def run(s: tantivy.Searcher) -> SearchResult:
             try:
-                return results(s, Query.boolean_query([(Occur.Must, self._compile(ast)), *filters]))
+                return results(s, Query.boolean_query([(Occur.Must, self._queries.compile(ast)), *filters]))
             except ValueError as exc:
                 # A phrase ending in a short prefix ("land r*") can expand to more words than tantivy's regex phrase
                 # allows (16,384 per segment); such a phrase is then searched as its whole words in order and the
                 # prefix anywhere in the document.
                 if "max expansions" not in str(exc):
                     raise
-                return results(s, Query.boolean_query([(Occur.Must, self._compile(ast, False)), *filters]))
+                return results(s, Query.boolean_query([(Occur.Must, self._queries.compile(ast, False)), *filters]))
 
         return self._run(run)
 
