@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import records_json
-from distributed_support import FAST, Workers, distributed_env, wait_for
+from distributed_support import FAST, Workers, distributed_env, wait_for, wide_copy
 from sample_set import SampleSet
 
 pytestmark = pytest.mark.slow
@@ -19,9 +19,10 @@ def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, s
                                                               workers: Workers) -> None:
     env = distributed_env(tmp_path / "home", 10, **FAST)
     scan = sample_set.scan("vie", multipage=True)
-    doc_id = records_json(["ingest", str(scan.path), "--agency", "a"], env)["documents"][0]["id"]
+    wide = wide_copy(scan.path, tmp_path / "wide.tif")
+    doc_id = records_json(["ingest", str(wide), "--agency", "a"], env)["documents"][0]["id"]
 
-    # a worker whose page time limit (1 s) is shorter than any OCR of a 300 dpi page
+    # a worker whose page time limit (1 s) is shorter than reading any page of the wide sheets (3-4 s each)
     workers.start("impatient", {**env, "RECORDS_PAGE_TIMEOUT": "1"}, "--burst").wait(timeout=600)
     shown = records_json(["show", doc_id], env)
     assert shown["status"] == "failed"
@@ -58,10 +59,10 @@ def test_ingest_wait_reports_failures_from_the_workers(tmp_path: Path, sample_se
                                                        workers: Workers) -> None:
     env = distributed_env(tmp_path / "home", 10, **FAST)
     workers.start("impatient", {**env, "RECORDS_PAGE_TIMEOUT": "1"})
-    # An Urdu scan: its OCR takes several seconds even on an idle machine (an English page can finish in under 1 s,
-    # and then nothing fails).
-    scan = sample_set.scan("urd")
-    summary = wait_for(lambda: records_json(["ingest", str(scan.path), "--agency", "a", "--wait"], env,
+    # Wide sheets: each page takes seconds to read (one letter's page can be read in under 1 s, and then nothing
+    # fails).
+    wide = wide_copy(sample_set.scan("vie", multipage=True).path, tmp_path / "wide.tif")
+    summary = wait_for(lambda: records_json(["ingest", str(wide), "--agency", "a", "--wait"], env,
                                             expect=1),  # exit 1: the batch ran, a file failed
                        600, "ingest --wait")
     [doc] = summary["documents"]
