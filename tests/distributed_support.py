@@ -114,27 +114,6 @@ class Workers:
         return out
 
 
-def wide_copy(scan: Path, dest: Path, across: int = 3) -> Path:
-    """`dest`: a TIFF of `scan` with each page repeated `across` times side by side, as a wide sheet of letters
-    scanned in one go. Reading such a page takes `across` times as long as the original's (about 3.7 s for a
-    300-dpi letter tripled, against 1.2 s): tests that need a page still being read after a second use it, since
-    one original page may be read in under a second on a fast machine."""
-    from PIL import Image, ImageSequence
-
-    with Image.open(scan) as image:
-        dpi = image.info.get("dpi", (300, 300))
-        pages = []
-        for frame in ImageSequence.Iterator(image):
-            page = frame.convert("1") if frame.mode == "1" else frame.convert("L")
-            sheet = Image.new(page.mode, (page.width * across, page.height), 255)
-            for n in range(across):
-                sheet.paste(page, (n * page.width, 0))
-            pages.append(sheet)
-    compression = "group4" if pages[0].mode == "1" else "tiff_lzw"
-    pages[0].save(dest, save_all=True, append_images=pages[1:], compression=compression, dpi=dpi)
-    return dest
-
-
 def wait_for(predicate, timeout: float, what: str, interval: float = 0.5):
     """Poll `predicate` until it returns a true value; fail naming `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout

@@ -13,7 +13,8 @@ from rq.job import Job
 from rq.registry import StartedJobRegistry
 
 from conftest import records_json
-from distributed_support import FAST, Workers, distributed_env, wait_for, wide_copy
+from distributed_support import FAST, Workers, distributed_env, wait_for
+from sheets import sheet_copy
 
 pytestmark = [pytest.mark.slow, pytest.mark.distributed]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -30,7 +31,7 @@ def test_sigkill_mid_page_job_reruns_the_page_and_processes_the_document_once(tm
     workers.start("w1", env)
     workers.start("w2", env)
     redis = Redis.from_url(env["RECORDS_REDIS_URL"])
-    wide = wide_copy(samples / "s_vi_03.tif", tmp_path / "wide.tif")  # pages read for seconds, not one
+    wide = sheet_copy(samples / "s_vi_03.tif", tmp_path / "wide.tif")  # pages read for seconds, not one
     doc_id = records_json(["ingest", str(wide), "--agency", "a", "--visibility", "public"],
                           env)["documents"][0]["id"]
 

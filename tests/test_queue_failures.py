@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import records_json
-from distributed_support import FAST, Workers, distributed_env, wait_for, wide_copy
+from distributed_support import FAST, Workers, distributed_env, wait_for
 from sample_set import SampleSet
+from sheets import sheet_copy
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +20,7 @@ def test_page_timeout_fails_the_document_and_retry_requeues_it(tmp_path: Path, s
                                                               workers: Workers) -> None:
     env = distributed_env(tmp_path / "home", 10, **FAST)
     scan = sample_set.scan("vie", multipage=True)
-    wide = wide_copy(scan.path, tmp_path / "wide.tif")
+    wide = sheet_copy(scan.path, tmp_path / "wide.tif")
     doc_id = records_json(["ingest", str(wide), "--agency", "a"], env)["documents"][0]["id"]
 
     # a worker whose page time limit (1 s) is shorter than reading any page of the wide sheets (3-4 s each)
@@ -61,7 +62,7 @@ def test_ingest_wait_reports_failures_from_the_workers(tmp_path: Path, sample_se
     workers.start("impatient", {**env, "RECORDS_PAGE_TIMEOUT": "1"})
     # Wide sheets: each page takes seconds to read (one letter's page can be read in under 1 s, and then nothing
     # fails).
-    wide = wide_copy(sample_set.scan("vie", multipage=True).path, tmp_path / "wide.tif")
+    wide = sheet_copy(sample_set.scan("vie", multipage=True).path, tmp_path / "wide.tif")
     summary = wait_for(lambda: records_json(["ingest", str(wide), "--agency", "a", "--wait"], env,
                                             expect=1),  # exit 1: the batch ran, a file failed
                        600, "ingest --wait")
