@@ -38,6 +38,7 @@ from ocr.language import (
 # whole lines: two or three lines). 0.03 gives every sample page the same models as 0.1 for about half the strip
 # OCR time (0.05-0.1 s on Latin pages).
 STRIP_SHARE = 0.03
+TEXT_ROW_INK = 0.01  # a row through a text line has ink on at least this share of the page's width
 # Share of Latin letters with Vietnamese-only marks in the `vie` reading of the strip. Measured: Vietnamese pages
 # 0.24-0.36 (samples and demo), English and French pages 0.00 (samples, demo); the vie model reading a whole short
 # English page invents marks on about 5 % ("Thịs 1s a test documernit").
@@ -292,6 +293,12 @@ def text_strip(image: np.ndarray, share: float = STRIP_SHARE) -> np.ndarray | No
     top, bottom = int(ink_rows[0]), int(ink_rows[-1])
     middle, half = (top + bottom) // 2, max(50, int((bottom - top) * share / 2))
     start, stop = max(top, middle - half), min(bottom + 1, middle + half)
+    text_ink = max(3, image.shape[1] * TEXT_ROW_INK)
+    text_rows = np.flatnonzero(per_row >= text_ink)
+    if text_rows.size and not (per_row[start:stop] >= text_ink).any():
+        # The middle falls between two letters on one sheet (a blank band reads as nothing): the nearest text.
+        middle = int(text_rows[np.abs(text_rows - middle).argmin()])
+        start, stop = max(top, middle - half), min(bottom + 1, middle + half)
     # Widen the band to the gaps between text lines: a line cut through reads as invented marks.
     blank = per_row <= 2
     limit = 4 * half

@@ -27,7 +27,8 @@ THUMB_WIDTH = 240
 TEXT_LAYER_DPI = 150.0
 # OSD's orientation guess is only followed when it is this sure (its confidence is a log-likelihood ratio).
 MIN_ORIENTATION_CONF = 2.0
-OSD_PIXELS = 3_000_000
+OSD_DPI = 150.0  # OSD reads a page at this resolution (at the scan's own when lower)
+OSD_PIXELS = 3_000_000  # and at most this much of it: A4 whole (2.2 MP at 150 DPI), the middle of larger sheets
 # Scripts OSD names for pages in our languages (it calls some Latin fonts Cyrillic or Greek).
 ALPHABETIC_SCRIPTS = frozenset({"Latin", "Arabic", "Cyrillic", "Greek"})
 
@@ -222,10 +223,12 @@ def _level_and_binarize(gray: np.ndarray, dpi: float, config: CleanupConfig) -> 
 
 
 def _orientation(gray: np.ndarray, dpi: float) -> tuple[int, str | None]:
-    """OSD on a half-resolution binarised copy (same answer, a fraction of the time), at most OSD_PIXELS big."""
-    factor = min(1.0, 150.0 / dpi, (OSD_PIXELS / (gray.shape[0] * gray.shape[1])) ** 0.5)
+    """OSD on a half-resolution binarised copy (same answer, a fraction of the time), at most OSD_PIXELS big: the
+    middle of a larger page (an A2 sheet), not the page shrunk further. Shrunk to 88 DPI, four letters on one sheet
+    read as Cyrillic turned upside down, and the page was turned."""
+    factor = min(1.0, OSD_DPI / dpi)
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
-    found = tesseract.osd(cleanup.binarize_otsu(small), tesseract.image_dpi(dpi * factor))
+    found = tesseract.osd(cleanup.binarize_otsu(_middle(small, OSD_PIXELS)), tesseract.image_dpi(dpi * factor))
     if found is None:
         return 0, None
     if found.script not in ALPHABETIC_SCRIPTS:
@@ -233,6 +236,17 @@ def _orientation(gray: np.ndarray, dpi: float) -> tuple[int, str | None]:
         return 0, None
     rotation = found.rotate if found.orientation_conf >= MIN_ORIENTATION_CONF else 0
     return rotation, found.script if found.script in ("Latin", "Arabic") else None
+
+
+def _middle(image: np.ndarray, pixels: int) -> np.ndarray:
+    """The middle of `image`, of the page's proportions and at most `pixels` big (the whole image when smaller)."""
+    height, width = image.shape[:2]
+    share = min(1.0, (pixels / (height * width)) ** 0.5)
+    if share >= 1.0:
+        return image
+    h, w = int(height * share), int(width * share)
+    top, left = (height - h) // 2, (width - w) // 2
+    return image[top: top + h, left: left + w]
 
 
 def _ocr_page(gray: np.ndarray, dpi: float, index: int, lang: str, config: CleanupConfig,
