@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from ocr import cleanup, process_page, tesseract
+from ocr.pipeline import _orientation
 from sheets import sheet_copy
 from tests.conftest import SAMPLES
 
@@ -54,16 +55,30 @@ def test_osd_answers_the_same_from_several_threads(upright: np.ndarray) -> None:
     assert answers == [270, 270, 270]
 
 
+@pytest.fixture(scope="module")
+def sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four letters of s_vi_03 on one 300-dpi sheet (A2), two across and two down."""
+    return sheet_copy(SAMPLES / "s_vi_03.tif", tmp_path_factory.mktemp("sheet") / "sheet.tif", across=2, down=2)
+
+
+def test_osd_reads_the_middle_of_a_large_sheet(sheet: Path) -> None:
+    # Shrunk whole to OSD's 3 megapixels (88 DPI), the upright sheet read as Cyrillic upside down (confidence 2.3),
+    # and the page was turned; its middle 3 megapixels at 150 DPI read as upright Latin.
+    gray = np.asarray(Image.open(sheet).convert("L"))
+    assert _orientation(gray, 300.0) == (0, "Latin")
+    assert _orientation(np.ascontiguousarray(np.rot90(gray, k=-1)), 300.0) == (270, "Latin")
+
+
 @pytest.mark.parametrize("turned_clockwise", [0, 90])
-def test_sheet_of_four_letters_is_read_upright_in_its_language(tmp_path: Path, turned_clockwise: int) -> None:
-    # Four letters of s_vi_03 on one 300-dpi sheet (A2). The middle of its inked rows is the blank band between
-    # them: the strip read there read nothing, and English was chosen; it is now read at the nearest text line.
-    # With no strip read confidently, OSD decides: shrunk to 3 megapixels (88 DPI) for it, the upright sheet read as
-    # Cyrillic upside down and was turned; OSD now reads the sheet's middle at 150 DPI.
-    sheet = sheet_copy(SAMPLES / "s_vi_03.tif", tmp_path / "sheet.tif", across=2, down=2)
-    if turned_clockwise:
-        Image.open(sheet).rotate(-turned_clockwise, expand=True).save(sheet, compression="group4", dpi=(300, 300))
-    page = process_page(sheet, "tiff", 0)
+def test_sheet_of_four_letters_is_read_upright_in_its_language(tmp_path: Path, sheet: Path,
+                                                              turned_clockwise: int) -> None:
+    # The middle of the sheet's inked rows is the blank band between its letters: a strip read there read nothing,
+    # and English was chosen; at the nearest text line (a signature block) the page was in doubt and read with three
+    # models. The strip is now read inside the first letter's text.
+    page_file = tmp_path / "sheet.tif"
+    Image.open(sheet).rotate(-turned_clockwise, expand=True).save(page_file, compression="group4", dpi=(300, 300))
+    page = process_page(page_file, "tiff", 0)
     assert page.rotation == (360 - turned_clockwise) % 360
     assert page.language == "vie" and page.confidence > 90
+    assert page.language_choice["how"] in ("strip", "osd+strip")  # decided from the strip: one full read, not three
     assert page.text.count("UBND TỈNH KHÁNH HÒA") == 4
