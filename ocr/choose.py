@@ -294,12 +294,13 @@ def text_strip(image: np.ndarray, share: float = STRIP_SHARE) -> np.ndarray | No
     middle, half = (top + bottom) // 2, max(50, int((bottom - top) * share / 2))
     start, stop = max(top, middle - half), min(bottom + 1, middle + half)
     text_ink = max(3, image.shape[1] * TEXT_ROW_INK)
-    text_rows = np.flatnonzero(per_row >= text_ink)
-    if text_rows.size and not (per_row[start:stop] >= text_ink).any():
+    if not (per_row[start:stop] >= text_ink).any():
         # The middle falls between letters on one sheet (a blank band reads as nothing): a quarter of the way down
         # the text rows, inside the first letter's text (the nearest text line was a signature block, in doubt).
-        middle = int(text_rows[len(text_rows) // 4])
-        start, stop = max(top, middle - half), min(bottom + 1, middle + half)
+        text_rows = np.flatnonzero(per_row >= text_ink)
+        if text_rows.size:
+            middle = int(text_rows[len(text_rows) // 4])
+            start, stop = max(top, middle - half), min(bottom + 1, middle + half)
     # Widen the band to the gaps between text lines: a line cut through reads as invented marks.
     blank = per_row <= 2
     limit = 4 * half
