@@ -32,7 +32,8 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import settings as settings_module
     from workers.jobs import prune_cache, warm_up
-    from workers.rq_queue import QUEUES, connect, make_worker
+    from workers.rq_queue import QUEUES, connect
+    from workers.rq_worker import make_worker
 
     settings = settings_module.load()
     if not settings.redis_url:

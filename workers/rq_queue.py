@@ -59,7 +59,8 @@ WAIT_POLL_SECONDS = 0.5
 WORKER_CHECK_SECONDS = 30  # how often a waiting command looks for running workers (to say when there are none)
 
 
-def _int_env(name: str, default: int) -> int:
+def int_env(name: str, default: int) -> int:
+    """The integer in environment variable `name`; `default` when it is unset or empty."""
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default
 
@@ -73,12 +74,12 @@ def retry_policy() -> Retry:
 
 def page_timeout() -> int:
     """Seconds one page job may run before it is stopped (RECORDS_PAGE_TIMEOUT, default 600)."""
-    return _int_env("RECORDS_PAGE_TIMEOUT", 600)
+    return int_env("RECORDS_PAGE_TIMEOUT", 600)
 
 
 def pages_per_job() -> int:
     """Pages per page job (RECORDS_PAGES_PER_JOB, default 1: the finest spread over workers)."""
-    return max(1, _int_env("RECORDS_PAGES_PER_JOB", 1))
+    return max(1, int_env("RECORDS_PAGES_PER_JOB", 1))
 
 
 def start_job_id(doc_id: str) -> str:
@@ -388,52 +389,3 @@ def final_manifest(backends: Services, doc_id: str) -> Manifest | None:
     """The manifest when the document is final, else None."""
     manifest = load_manifest(backends, doc_id)
     return manifest if manifest.status in TERMINAL else None
-
-
-RECOVER_LOCK = "records:recover-lock"
-
-
-def recover_interval() -> int:
-    """Seconds between the workers' `recover` checks (RECORDS_RECOVER_INTERVAL, default 600; 0 turns it off)."""
-    return _int_env("RECORDS_RECOVER_INTERVAL", 600)
-
-
-def periodic_recover(connection: Redis) -> None:
-    """One worker of all every `recover_interval()` seconds (a Redis lock with that expiry) runs `recover`, so a
-    document whose jobs Redis lost is picked up even when nobody runs `records recover`."""
-    interval = recover_interval()
-    if interval <= 0 or not connection.set(RECOVER_LOCK, str(os.getpid()), nx=True, ex=interval):
-        return
-    from integrity.recover import recover
-    from workers.backends import open_backends
-
-    backends = open_backends()
-    try:
-        report = recover(backends)
-        if report.requeued:
-            log.warning(json.dumps({"event": "recovered", "requeued": report.requeued}))
-    except Exception as exc:  # maintenance must never stop the worker; the next run tries again
-        log.warning("periodic recover failed: %s", exc)
-    finally:
-        backends.close()
-
-
-def make_worker(connection: Redis, queues: list[str] | None = None, *, name: str | None = None,
-                heartbeat: int = 30, grace: int = 30, maintenance: int = 60):
-    """An RQ worker on our queues (priority order) that notices a dead worker's job within about
-    `heartbeat + grace` seconds and runs maintenance (re-running such jobs, starting the retry scheduler when
-    the worker holding it died) every `maintenance` seconds, even when idle."""
-    from rq import Worker
-
-    class RecordsWorker(Worker):
-        """RQ's forking worker; only the heartbeat grace differs (RQ's default is 60 s on top of the interval)."""
-
-        def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
-            return super().get_heartbeat_ttl(job, working_time) - 60 + grace
-
-        def run_maintenance_tasks(self) -> None:
-            super().run_maintenance_tasks()
-            periodic_recover(self.connection)
-
-    return RecordsWorker(list(queues or QUEUES), connection=connection, name=name, job_monitoring_interval=heartbeat,
-                         maintenance_interval=maintenance, worker_ttl=max(maintenance + 15, heartbeat + grace))
