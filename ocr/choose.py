@@ -292,15 +292,14 @@ def text_strip(image: np.ndarray, share: float = STRIP_SHARE) -> np.ndarray | No
         return None
     top, bottom = int(ink_rows[0]), int(ink_rows[-1])
     middle, half = (top + bottom) // 2, max(50, int((bottom - top) * share / 2))
-    start, stop = max(top, middle - half), min(bottom + 1, middle + half)
-    text_ink = max(3, image.shape[1] * TEXT_ROW_INK)
-    if not (per_row[start:stop] >= text_ink).any():
+    text_ink = max(3, image.shape[1] * TEXT_ROW_INK)  # rows past the inked ones hold no more than 2: never text
+    if not (per_row[max(0, middle - half): middle + half] >= text_ink).any():
         # The middle falls between letters on one sheet (a blank band reads as nothing): a quarter of the way down
         # the text rows, inside the first letter's text (the nearest text line was a signature block, in doubt).
         text_rows = np.flatnonzero(per_row >= text_ink)
         if text_rows.size:
             middle = int(text_rows[len(text_rows) // 4])
-            start, stop = max(top, middle - half), min(bottom + 1, middle + half)
+    start, stop = max(top, middle - half), min(bottom + 1, middle + half)
     # Widen the band to the gaps between text lines: a line cut through reads as invented marks.
     blank = per_row <= 2
     limit = 4 * half
